@@ -1,0 +1,274 @@
+import CRabbitMQ
+import Foundation
+import Logging
+import Synchronization
+
+/// Owns one librabbitmq connection on one dedicated thread.
+///
+/// librabbitmq is not thread-safe and answers heartbeats only while called, so everything that touches
+/// `connection` runs on `thread`, which loops: run queued commands, sleep in poll(2) on the socket and the
+/// mailbox's wake pipe, read whatever frames arrived. Callers never block: they queue a command and await
+/// its continuation. Marked `@unchecked Sendable` because all mutable state below `mailbox` is confined
+/// to that thread; `mailbox` and `connected` are the only members touched from other threads.
+final class ConnectionEngine: @unchecked Sendable {
+    static let publishChannel: amqp_channel_t = 1
+    static let rpcChannel: amqp_channel_t = 2
+    static let firstConsumerChannel: amqp_channel_t = 10
+
+    let configuration: AMQPConfiguration
+    let logger: Logger
+    let mailbox = Mailbox()
+    let connected = Atomic<Bool>(false)
+    let connectCount = Atomic<Int>(0)
+
+    // Thread-confined state.
+    var connection: amqp_connection_state_t?
+    var generation: UInt64 = 0
+    var stopping = false
+    var shutdownWaiters: [CheckedContinuation<Void, Never>] = []
+    var lastHeardFrom = ContinuousClock.now
+    var rpcChannelOpen = false
+    var publishChannelOpen = false
+    var confirms = ConfirmTracker()
+    var topologies: [Topology] = []
+    var consumers: [UInt64: ConsumerState] = [:]
+    var consumerByChannel: [amqp_channel_t: UInt64] = [:]
+    var nextConsumerChannel = ConnectionEngine.firstConsumerChannel
+    var partialContent: [amqp_channel_t: PartialContent] = [:]
+
+    struct ConsumerState {
+        var registration: ConsumerRegistration
+        var channel: amqp_channel_t?
+        var consumerTag: String?
+    }
+
+    init(configuration: AMQPConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    func start() {
+        let thread = Thread { [self] in run() }
+        thread.name = "amqp-\(configuration.connectionName)"
+        thread.start()
+    }
+
+    // MARK: - The loop
+
+    private func run() {
+        var backoff = configuration.reconnectBackoff.lowerBound
+        while !stopping {
+            if connection == nil {
+                do {
+                    try connect()
+                    backoff = configuration.reconnectBackoff.lowerBound
+                } catch {
+                    logger.warning("AMQP connect failed, retrying", metadata: ["error": "\(error)", "in": "\(backoff)"])
+                    idle(for: backoff)
+                    backoff = min(backoff * 2, configuration.reconnectBackoff.upperBound)
+                }
+                continue
+            }
+            do {
+                try runCommands()
+                if stopping { break }
+                try pump()
+            } catch {
+                logger.warning("AMQP connection lost, reconnecting", metadata: ["error": "\(error)"])
+                tearDown(reason: error)
+            }
+        }
+        finish()
+    }
+
+    /// While disconnected: wait out the back-off, still answering commands (publishes fail fast).
+    private func idle(for delay: Duration) {
+        let deadline = ContinuousClock.now + delay
+        while !stopping, ContinuousClock.now < deadline {
+            try? runCommands()
+            if stopping { return }
+            let remaining = deadline - ContinuousClock.now
+            if mailbox.prepareToSleep() {
+                var fds = [pollfd(fd: mailbox.wakeReadFD, events: Int16(POLLIN), revents: 0)]
+                _ = poll(&fds, 1, Int32(max(1, remaining.milliseconds)))
+                mailbox.awoke()
+            }
+        }
+    }
+
+    /// Sleeps until the socket or the mailbox has something, then reads all available frames.
+    private func pump() throws(AMQPError) {
+        guard let connection else { return }
+        if amqp_frames_enqueued(connection) == 0 && amqp_data_in_buffer(connection) == 0 && mailbox.prepareToSleep() {
+            var fds = [
+                pollfd(fd: amqp_get_sockfd(connection), events: Int16(POLLIN), revents: 0),
+                pollfd(fd: mailbox.wakeReadFD, events: Int16(POLLIN), revents: 0),
+            ]
+            let heartbeat = configuration.heartbeatSeconds
+            let timeout = heartbeat > 0 ? min(1000, heartbeat * 500) : 1000
+            _ = poll(&fds, 2, Int32(timeout))
+            mailbox.awoke()
+            if fds[0].revents != 0 { lastHeardFrom = .now }
+        }
+        try readFrames()
+        // A broker that went silent (network gone) is noticed here, since the non-blocking reads never wait.
+        let heartbeat = configuration.heartbeatSeconds
+        if heartbeat > 0, ContinuousClock.now - lastHeardFrom > .seconds(heartbeat * 2) {
+            throw .library(code: AMQP_STATUS_HEARTBEAT_TIMEOUT.rawValue, text: "no data from the broker for \(heartbeat * 2) s")
+        }
+    }
+
+    /// Reads frames without waiting, up to a batch, so queued acks and publishes are not starved.
+    private func readFrames() throws(AMQPError) {
+        guard let connection else { return }
+        var zero = timeval(tv_sec: 0, tv_usec: 0)
+        var frame = amqp_frame_t()
+        for _ in 0..<512 {
+            let status = amqp_simple_wait_frame_noblock(connection, &frame, &zero)
+            if status == AMQP_STATUS_TIMEOUT.rawValue { break }
+            guard status == AMQP_STATUS_OK.rawValue else { throw AMQPError(status) }
+            lastHeardFrom = .now
+            try handle(frame)
+            if self.connection == nil { return }
+        }
+        amqp_maybe_release_buffers(connection)
+    }
+
+    /// Runs queued commands. After a fatal error the rest still run, on the disconnected path.
+    private func runCommands() throws(AMQPError) {
+        var fatal: AMQPError?
+        for command in mailbox.takeAll() {
+            do {
+                try run(command)
+            } catch {
+                if fatal == nil {
+                    tearDown(reason: error)
+                    fatal = error
+                }
+            }
+        }
+        if let fatal { throw fatal }
+    }
+
+    // MARK: - Connecting
+
+    private func connect() throws(AMQPError) {
+        guard let connection = amqp_new_connection() else { throw .library(code: -1, text: "out of memory") }
+        do {
+            try open(connection)
+        } catch {
+            amqp_destroy_connection(connection)
+            throw error
+        }
+        self.connection = connection
+        generation += 1
+        lastHeardFrom = .now
+        rpcChannelOpen = false
+        publishChannelOpen = false
+        do {
+            try openPublishChannel()
+            for topology in topologies { try declare(topology) }
+            for id in consumers.keys.sorted() { try attach(consumerID: id) }
+        } catch {
+            tearDown(reason: error)
+            throw error
+        }
+        connected.store(true, ordering: .releasing)
+        connectCount.add(1, ordering: .relaxed)
+        logger.info(
+            "AMQP connected",
+            metadata: ["host": "\(configuration.host):\(configuration.port)", "vhost": "\(configuration.virtualHost)"])
+    }
+
+    private func open(_ connection: amqp_connection_state_t) throws(AMQPError) {
+        let socket: OpaquePointer?
+        if configuration.useTLS {
+            socket = amqp_ssl_socket_new(connection)
+            if let socket {
+                amqp_ssl_socket_set_verify_peer(socket, 1)
+                amqp_ssl_socket_set_verify_hostname(socket, 1)
+                if let ca = configuration.caCertificatePath, amqp_ssl_socket_set_cacert(socket, ca) != 0 {
+                    throw .library(code: -1, text: "cannot read CA certificate \(ca)")
+                }
+            }
+        } else {
+            socket = amqp_tcp_socket_new(connection)
+        }
+        guard let socket else { throw .library(code: -1, text: "cannot create socket") }
+        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        let status = amqp_socket_open_noblock(socket, configuration.host, Int32(configuration.port), &timeout)
+        guard status == AMQP_STATUS_OK.rawValue else { throw AMQPError(status) }
+        var rpcTimeout = timeval(tv_sec: Int(configuration.rpcTimeout.seconds), tv_usec: 0)
+        _ = amqp_set_rpc_timeout(connection, &rpcTimeout)
+        let reply = ioffice_amqp_login(
+            connection, configuration.virtualHost, 0, 131_072, Int32(configuration.heartbeatSeconds),
+            configuration.user, configuration.password, configuration.connectionName)
+        try check(reply, on: 0, connection: connection)
+    }
+
+    func openPublishChannel() throws(AMQPError) {
+        guard let connection else { throw .notConnected }
+        amqp_channel_open(connection, Self.publishChannel)
+        try check(amqp_get_rpc_reply(connection), on: Self.publishChannel, connection: connection)
+        amqp_confirm_select(connection, Self.publishChannel)
+        try check(amqp_get_rpc_reply(connection), on: Self.publishChannel, connection: connection)
+        publishChannelOpen = true
+        confirms.reset()
+    }
+
+    /// Drops the connection: unconfirmed publishes fail (outcome unknown), consumers stay registered
+    /// and are re-attached after the next connect; unacked deliveries return to their queues.
+    func tearDown(reason: any Error) {
+        connected.store(false, ordering: .releasing)
+        if let connection {
+            amqp_destroy_connection(connection)
+        }
+        connection = nil
+        partialContent.removeAll()
+        consumerByChannel.removeAll()
+        nextConsumerChannel = Self.firstConsumerChannel
+        for id in consumers.keys {
+            consumers[id]?.channel = nil
+            consumers[id]?.consumerTag = nil
+        }
+        confirms.failAll(.connectionLost("\(reason)"))
+    }
+
+    // MARK: - Shutting down
+
+    private func finish() {
+        // Give outstanding publishes a moment to be confirmed before closing.
+        let deadline = ContinuousClock.now + .seconds(5)
+        while connection != nil, !confirms.isEmpty, ContinuousClock.now < deadline {
+            do { try pump() } catch { tearDown(reason: error) }
+        }
+        if let connection {
+            for consumer in consumers.values {
+                if let channel = consumer.channel { amqp_channel_close(connection, channel, AMQP_REPLY_SUCCESS) }
+            }
+            amqp_channel_close(connection, Self.publishChannel, AMQP_REPLY_SUCCESS)
+            amqp_connection_close(connection, AMQP_REPLY_SUCCESS)
+        }
+        tearDown(reason: AMQPError.shutdown)
+        confirms.failAll(.shutdown)
+        for consumer in consumers.values { consumer.registration.stream.finish() }
+        consumers.removeAll()
+        for command in mailbox.refuseNewCommands() { command.fail(.shutdown) }
+        for waiter in shutdownWaiters { waiter.resume() }
+        logger.info("AMQP connection closed", metadata: ["name": "\(configuration.connectionName)"])
+    }
+}
+
+extension AMQPError {
+    init(_ status: Int32) {
+        self = .library(code: status, text: String(cString: amqp_error_string2(status)))
+    }
+}
+
+extension Duration {
+    var milliseconds: Int {
+        let (seconds, attoseconds) = components
+        return Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000)
+    }
+    var seconds: Int { Int(components.seconds) }
+}

@@ -1,0 +1,126 @@
+import AMQPClient
+import Hummingbird
+import Logging
+import Metrics
+import PostgresNIO
+import Prometheus
+import ServiceLifecycle
+
+/// What every service is made of: its database client, a publishing and a consuming broker connection,
+/// readiness and metrics. `run` starts them as one service group that shuts down gracefully on SIGTERM:
+/// consumers first (finish and ack what they hold), then HTTP, then the database pool.
+public final class ServiceRuntime: Sendable {
+    public let settings: ServiceSettings
+    public let logger: Logger
+    public let postgres: PostgresClient
+    public let publisher: AMQPConnection
+    public let consumerConnection: AMQPConnection
+    public let readiness: Readiness
+    public let registry: PrometheusCollectorRegistry
+
+    /// Sets up process-wide logging and metrics; call once, from `main`.
+    public static func bootstrap(_ settings: ServiceSettings) -> PrometheusCollectorRegistry {
+        let level = settings.logLevel
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardOutput(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        return registry
+    }
+
+    public init(settings: ServiceSettings, registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) throws {
+        self.settings = settings
+        self.registry = registry
+        var logger = Logger(label: "ioffice.\(settings.name)")
+        logger.logLevel = settings.logLevel
+        self.logger = logger
+        postgres = PostgresClient(configuration: try DatabaseURL.configuration(settings.databaseURL), backgroundLogger: logger)
+        publisher = AMQPConnection(configuration: try settings.amqpConfiguration(role: "publish"), logger: logger)
+        consumerConnection = AMQPConnection(configuration: try settings.amqpConfiguration(role: "consume"), logger: logger)
+        readiness = Readiness(client: postgres, connections: [publisher, consumerConnection], logger: logger)
+    }
+
+    /// A worker for `queue` on this runtime's connections and database.
+    public func worker(queue: String, handler: any MessageHandler, prefetch: UInt16 = 32) -> QueueWorker {
+        QueueWorker(
+            queue: queue, prefetch: prefetch, consumerConnection: consumerConnection, publisher: publisher,
+            client: postgres, handler: handler, logger: logger)
+    }
+
+    /// Runs until SIGTERM/SIGINT: migrates the schema, declares the topology, then relays the outbox,
+    /// runs `workers` and serves HTTP (`/health`, `/ready`, `/metrics` plus `routes`).
+    public func run(
+        migrations: [Migration], topology: Topology, workers: [QueueWorker] = [],
+        routes: (Router<BasicRequestContext>) -> Void = { _ in }
+    ) async throws {
+        let router = Router()
+        router.add(middleware: MetricsMiddleware())
+        OperationalRoutes.add(to: router, service: settings.name, readiness: readiness, registry: registry)
+        routes(router)
+        let http = Application(
+            router: router,
+            configuration: .init(address: .hostname(settings.httpHost, port: settings.httpPort), serverName: settings.name),
+            logger: logger)
+        let messaging = MessagingService(
+            runtime: self, migrations: migrations, topology: topology, workers: workers,
+            relay: OutboxRelay(client: postgres, publisher: publisher, appID: settings.name, logger: logger))
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [postgres, http, messaging], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+}
+
+/// Start-up (migrations, topology) followed by the outbox relay and the queue workers.
+struct MessagingService: Service {
+    let runtime: ServiceRuntime
+    let migrations: [Migration]
+    let topology: Topology
+    let workers: [QueueWorker]
+    let relay: OutboxRelay
+
+    func run() async throws {
+        let logger = runtime.logger
+        let migrator = Migrator(client: runtime.postgres, logger: logger)
+        let started = try await cancelWhenGracefulShutdown {
+            try await retrying("database migrations", logger: logger) {
+                try await migrator.migrate(component: MessagingMigrations.component, MessagingMigrations.all)
+                try await migrator.migrate(component: runtime.settings.name, migrations)
+            }
+            try await retrying("broker topology", logger: logger) {
+                try await runtime.publisher.waitUntilConnected(timeout: .seconds(5))
+                try await runtime.publisher.declare(topology)
+            }
+            return true
+        }
+        if started {
+            runtime.readiness.markStarted()
+            logger.info("\(runtime.settings.name) started", metadata: ["http": "\(runtime.settings.httpHost):\(runtime.settings.httpPort)"])
+            try await withThrowingDiscardingTaskGroup { group in
+                group.addTask { try await relay.run() }
+                for worker in workers { group.addTask { try await worker.run() } }
+            }
+        }
+        await runtime.consumerConnection.close()
+        await runtime.publisher.close()
+    }
+
+    /// Retries a start-up step until it works (the database or broker may start after us).
+    private func retrying(_ what: String, logger: Logger, _ step: () async throws -> Void) async throws {
+        var delay = Duration.milliseconds(250)
+        while true {
+            do {
+                return try await step()
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                logger.warning("\(what) failed, retrying", metadata: ["error": "\(String(reflecting: error))"])
+                try await Task.sleep(for: delay)
+                delay = min(delay * 2, .seconds(5))
+            }
+        }
+    }
+}

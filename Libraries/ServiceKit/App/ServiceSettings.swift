@@ -1,0 +1,41 @@
+import AMQPClient
+import Foundation
+import Logging
+
+/// What a service reads from its environment. Every variable has a default, so a service runs against a
+/// local stack with none set; `deploy/README.md` lists them.
+public struct ServiceSettings: Sendable {
+    /// The service's name: `documents`, `notify`, `calendar` or `signing`.
+    public var name: String
+    public var amqpURL: String
+    public var databaseURL: String
+    public var httpHost: String
+    public var httpPort: Int
+    public var logLevel: Logger.Level
+    public var agencyCode: String
+    public var agencyName: String
+    public var agencyAbbreviation: String
+    /// Every other `IOFFICE_*` variable, for service-specific settings.
+    public var environment: [String: String]
+
+    public init(name: String, defaultPort: Int, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        func value(_ key: String, _ fallback: String) -> String {
+            guard let value = environment[key], !value.isEmpty else { return fallback }
+            return value
+        }
+        self.name = name
+        amqpURL = value("IOFFICE_AMQP_URL", "amqp://\(name):\(name)@127.0.0.1:5672/ioffice")
+        databaseURL = value("IOFFICE_DATABASE_URL", "postgres://ioffice_\(name)@127.0.0.1:5432/ioffice_\(name)")
+        httpHost = value("IOFFICE_HTTP_HOST", "127.0.0.1")
+        httpPort = Int(value("IOFFICE_HTTP_PORT", "\(defaultPort)")) ?? defaultPort
+        logLevel = Logger.Level(rawValue: value("IOFFICE_LOG_LEVEL", "info").lowercased()) ?? .info
+        agencyCode = value("IOFFICE_AGENCY_CODE", "000.00.00.H11")
+        agencyName = value("IOFFICE_AGENCY_NAME", "Liên đoàn Lao động tỉnh Cao Bằng")
+        agencyAbbreviation = value("IOFFICE_AGENCY_ABBREVIATION", "LĐLĐ")
+        self.environment = environment
+    }
+
+    public func amqpConfiguration(role: String) throws -> AMQPConfiguration {
+        try AMQPConfiguration(url: amqpURL, connectionName: "\(name)-\(role)")
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+import Hummingbird
+
+/// An RFC 9457 problem: a stable machine `type`, and a `title`/`detail` in Vietnamese for a person.
+public struct ProblemDetails: HTTPResponseError, Codable, Sendable {
+    public var type: String
+    public var title: String
+    public var status: HTTPResponse.Status
+    public var detail: String?
+    public var instance: String?
+
+    public init(type: String, title: String, status: HTTPResponse.Status, detail: String? = nil, instance: String? = nil) {
+        self.type = type
+        self.title = title
+        self.status = status
+        self.detail = detail
+        self.instance = instance
+    }
+
+    enum CodingKeys: String, CodingKey { case type, title, status, detail, instance }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        type = try container.decode(String.self, forKey: .type)
+        title = try container.decode(String.self, forKey: .title)
+        status = HTTPResponse.Status(code: try container.decode(Int.self, forKey: .status))
+        detail = try container.decodeIfPresent(String.self, forKey: .detail)
+        instance = try container.decodeIfPresent(String.self, forKey: .instance)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(type, forKey: .type)
+        try container.encode(title, forKey: .title)
+        try container.encode(status.code, forKey: .status)
+        try container.encodeIfPresent(detail, forKey: .detail)
+        try container.encodeIfPresent(instance, forKey: .instance)
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        let data = try JSONEncoder().encode(self)
+        return Response(
+            status: status, headers: [.contentType: "application/problem+json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    public static let notFound = ProblemDetails(
+        type: "https://ioffice.example/problems/not-found", title: "Không tìm thấy", status: .notFound,
+        detail: "Địa chỉ được yêu cầu không tồn tại.")
+}

@@ -1,0 +1,27 @@
+import AMQPClient
+import Logging
+import PostgresNIO
+
+/// A delivered message as a handler sees it.
+public struct IncomingMessage: Sendable {
+    public var messageID: String
+    public var type: String?
+    public var body: [UInt8]
+    public var properties: AMQPProperties
+    public var routingKey: String
+    public var redelivered: Bool
+}
+
+/// Handles the messages of one queue. `handle` runs inside the transaction that records the message id
+/// in the inbox: write data and outbox rows on `connection`, and all of it commits, or none.
+public protocol MessageHandler: Sendable {
+    func handle(_ message: IncomingMessage, connection: PostgresConnection, logger: Logger) async throws
+}
+
+/// A message that can never succeed (malformed, invalid, not ours): it goes to the queue's dead-letter
+/// queue with `reason` in the `x-ioffice-error` header, and the consumer moves on.
+public struct MessageRejected: Error, Sendable, CustomStringConvertible {
+    public var reason: String
+    public init(_ reason: String) { self.reason = reason }
+    public var description: String { reason }
+}

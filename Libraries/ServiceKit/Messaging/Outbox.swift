@@ -1,0 +1,18 @@
+import Foundation
+import Logging
+import NIOCore
+import PostgresNIO
+
+/// Writes events in the caller's transaction, so an event exists if and only if its data does.
+/// `OutboxRelay` publishes them after commit.
+public enum Outbox {
+    public static func enqueue(_ message: OutboxMessage, on connection: PostgresConnection, logger: Logger) async throws {
+        let headers = String(decoding: try JSONEncoder().encode(message.headers), as: UTF8.self)
+        try await connection.query(
+            """
+            insert into outbox (message_id, message_type, exchange, routing_key, body, headers)
+            values (\(message.messageID), \(message.type), \(message.exchange), \(message.routingKey),
+                    \(ByteBuffer(bytes: message.body)), \(headers))
+            """, logger: logger)
+    }
+}

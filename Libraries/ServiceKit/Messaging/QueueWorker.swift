@@ -1,0 +1,133 @@
+import AMQPClient
+import Logging
+import Metrics
+import PostgresNIO
+import ServiceLifecycle
+import Synchronization
+
+/// Consumes one queue: each message is handled in a database transaction together with its inbox
+/// entry, and acked only after the commit.
+///
+/// - A duplicate (`message_id` already in the inbox) is acked and ignored.
+/// - A `MessageRejected`, or a message without `message_id`, is published to `<queue>.dlq` with the
+///   reason in `x-ioffice-error`, then acked: it never vanishes and never blocks the queue.
+/// - Any other error is retried by requeueing, with a growing pause, until the message has been
+///   delivered `maxAttempts` times; then it is dead-lettered the same way with the last error.
+/// On graceful shutdown it stops taking messages, finishes the one in hand and acks it; what was
+/// prefetched but not started goes back to the queue.
+public final class QueueWorker: Service {
+    public let queue: String
+    let consumerName: String
+    let prefetch: UInt16
+    let maxAttempts: Int
+    let consumerConnection: AMQPConnection
+    let publisher: AMQPConnection
+    let client: PostgresClient
+    let handler: any MessageHandler
+    let logger: Logger
+    private let stopping = Atomic<Bool>(false)
+    private let handled: Counter
+    private let duplicates: Counter
+    private let deadLettered: Counter
+    private let retried: Counter
+
+    public init(
+        queue: String, consumerName: String? = nil, prefetch: UInt16 = 32, maxAttempts: Int = 5,
+        consumerConnection: AMQPConnection, publisher: AMQPConnection, client: PostgresClient,
+        handler: any MessageHandler, logger: Logger
+    ) {
+        self.queue = queue
+        self.consumerName = consumerName ?? queue
+        self.prefetch = prefetch
+        self.maxAttempts = maxAttempts
+        self.consumerConnection = consumerConnection
+        self.publisher = publisher
+        self.client = client
+        self.handler = handler
+        self.logger = logger
+        let dimensions = [("queue", queue)]
+        handled = Counter(label: "ioffice_messages_handled_total", dimensions: dimensions)
+        duplicates = Counter(label: "ioffice_messages_duplicate_total", dimensions: dimensions)
+        deadLettered = Counter(label: "ioffice_messages_dead_lettered_total", dimensions: dimensions)
+        retried = Counter(label: "ioffice_messages_retried_total", dimensions: dimensions)
+    }
+
+    public func run() async throws {
+        let consumer = try await consumerConnection.consume(queue: queue, prefetch: prefetch)
+        logger.info("consuming", metadata: ["queue": "\(queue)"])
+        try await withGracefulShutdownHandler {
+            for try await delivery in consumer {
+                if stopping.load(ordering: .relaxed) {
+                    delivery.nack(requeue: true)
+                    continue
+                }
+                await process(delivery)
+            }
+        } onGracefulShutdown: {
+            self.stopping.store(true, ordering: .relaxed)
+            Task { await consumer.cancel() }
+        }
+        logger.info("stopped consuming", metadata: ["queue": "\(queue)"])
+    }
+
+    /// Handles one delivery to the end: acked, or dead-lettered, or requeued for another attempt.
+    func process(_ delivery: AMQPDelivery) async {
+        guard let messageID = delivery.properties.messageID, !messageID.isEmpty else {
+            return await deadLetter(delivery, reason: "message without message_id")
+        }
+        let message = IncomingMessage(
+            messageID: messageID, type: delivery.properties.type, body: delivery.body, properties: delivery.properties,
+            routingKey: delivery.routingKey, redelivered: delivery.redelivered)
+        var logger = self.logger
+        logger[metadataKey: "messageID"] = "\(messageID)"
+        logger[metadataKey: "queue"] = "\(queue)"
+        do {
+            let isNew = try await client.withTransaction(logger: logger) { connection in
+                guard
+                    try await Inbox.claim(
+                        messageID: messageID, type: message.type, consumer: consumerName, on: connection, logger: logger)
+                else { return false }
+                try await handler.handle(message, connection: connection, logger: logger)
+                return true
+            }
+            delivery.ack()
+            (isNew ? handled : duplicates).increment()
+            if !isNew { logger.info("duplicate message ignored") }
+        } catch let rejection as MessageRejected {
+            await deadLetter(delivery, reason: rejection.reason)
+        } catch {
+            let attempt = delivery.deliveryCount + 1
+            if attempt >= maxAttempts {
+                return await deadLetter(delivery, reason: "failed \(attempt) times: \(String(reflecting: error))")
+            }
+            logger.warning("message failed, will retry", metadata: ["attempt": "\(attempt)", "error": "\(String(reflecting: error))"])
+            retried.increment()
+            try? await Task.sleep(for: .milliseconds(200 * attempt))
+            delivery.nack(requeue: true)
+        }
+    }
+
+    /// Publishes the message, with the reason, to `<queue>.dlq` and acks the original once confirmed.
+    func deadLetter(_ delivery: AMQPDelivery, reason: String) async {
+        var properties = delivery.properties
+        properties.headers["x-ioffice-error"] = String(reason.prefix(1000))
+        properties.headers["x-ioffice-queue"] = queue
+        // The broker checks user_id against the publisher: keep the original sender in a header instead.
+        if let sender = properties.userID { properties.headers["x-ioffice-original-user-id"] = sender }
+        properties.userID = publisher.configuration.user
+        properties.persistent = true
+        do {
+            try await publisher.publish(delivery.body, exchange: "", routingKey: queue + ".dlq", properties: properties)
+            delivery.ack()
+            deadLettered.increment()
+            logger.warning(
+                "message dead-lettered",
+                metadata: ["queue": "\(queue)", "messageID": "\(delivery.properties.messageID ?? "-")", "reason": "\(reason)"])
+        } catch {
+            // Could not park it: requeue; the queue's delivery limit dead-letters it if this persists.
+            logger.error("dead-lettering failed, requeueing", metadata: ["error": "\(error)"])
+            try? await Task.sleep(for: .milliseconds(500))
+            delivery.nack(requeue: true)
+        }
+    }
+}

@@ -1,0 +1,23 @@
+import Foundation
+import PostgresNIO
+
+/// Turns `postgres://user:password@host:port/database[?sslmode=require]` into a PostgresNIO configuration.
+public enum DatabaseURL {
+    public struct Invalid: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    public static func configuration(_ url: String) throws -> PostgresClient.Configuration {
+        guard let components = URLComponents(string: url),
+            let scheme = components.scheme, scheme == "postgres" || scheme == "postgresql",
+            let host = components.host, let user = components.user
+        else { throw Invalid(description: "invalid database URL (expected postgres://user:password@host:port/db)") }
+        let database = String(components.path.drop(while: { $0 == "/" }))
+        let requireTLS = components.queryItems?.contains { $0.name == "sslmode" && $0.value == "require" } ?? false
+        return PostgresClient.Configuration(
+            host: host, port: components.port ?? 5432, username: user,
+            password: components.password?.removingPercentEncoding,
+            database: database.isEmpty ? nil : database,
+            tls: requireTLS ? .require(.makeClientConfiguration()) : .disable)
+    }
+}

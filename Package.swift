@@ -1,0 +1,73 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "ioffice",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "documents", targets: ["Documents"]),
+        .executable(name: "notify", targets: ["Notify"]),
+        .executable(name: "calendar", targets: ["Calendar"]),
+        .executable(name: "signing", targets: ["Signing"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+    ],
+    targets: [
+        // librabbitmq-c 0.11 through C interop; the shim wraps the variadic amqp_login.
+        .target(
+            name: "CRabbitMQ",
+            path: "Libraries/CRabbitMQ",
+            linkerSettings: [.linkedLibrary("rabbitmq")]
+        ),
+        .target(
+            name: "AMQPClient",
+            dependencies: [
+                "CRabbitMQ",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Libraries/AMQPClient"
+        ),
+        .target(name: "Contracts", path: "Libraries/Contracts", resources: [.copy("asyncapi.yaml")]),
+        .target(
+            name: "ServiceKit",
+            dependencies: [
+                "AMQPClient",
+                "Contracts",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            path: "Libraries/ServiceKit"
+        ),
+        .executableTarget(name: "Documents", dependencies: ["ServiceKit", "Contracts"], path: "Services/Documents"),
+        .executableTarget(name: "Notify", dependencies: ["ServiceKit", "Contracts"], path: "Services/Notify"),
+        .executableTarget(name: "Calendar", dependencies: ["ServiceKit", "Contracts"], path: "Services/Calendar"),
+        .executableTarget(name: "Signing", dependencies: ["ServiceKit", "Contracts"], path: "Services/Signing"),
+        .executableTarget(
+            name: "AMQPBench",
+            dependencies: ["AMQPClient"],
+            path: "Benchmarks/AMQPBench"
+        ),
+        .testTarget(name: "ContractsTests", dependencies: ["Contracts"], path: "Tests/ContractsTests"),
+        .testTarget(
+            name: "AMQPClientTests",
+            dependencies: ["AMQPClient"],
+            path: "Tests/AMQPClientTests"
+        ),
+        .testTarget(
+            name: "ServiceKitTests",
+            dependencies: ["ServiceKit", "AMQPClient", "Contracts"],
+            path: "Tests/ServiceKitTests"
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,7 @@
+import ServiceKit
+
+// Calendar: work schedules and meetings.
+let settings = ServiceSettings(name: "calendar", defaultPort: 8082)
+let registry = ServiceRuntime.bootstrap(settings)
+let runtime = try ServiceRuntime(settings: settings, registry: registry)
+try await runtime.run(migrations: CalendarMigrations.all, topology: CalendarTopology.topology)

@@ -1,0 +1,7 @@
+import ServiceKit
+
+// Notify: SMS to the gateway's queue, in-app messages, executive information, news, chat.
+let settings = ServiceSettings(name: "notify", defaultPort: 8081)
+let registry = ServiceRuntime.bootstrap(settings)
+let runtime = try ServiceRuntime(settings: settings, registry: registry)
+try await runtime.run(migrations: NotifyMigrations.all, topology: NotifyTopology.topology)

@@ -1,0 +1,7 @@
+import ServiceKit
+
+// Signing: verifies digital signatures (CMS, signed PDF) with OpenSSL.
+let settings = ServiceSettings(name: "signing", defaultPort: 8083)
+let registry = ServiceRuntime.bootstrap(settings)
+let runtime = try ServiceRuntime(settings: settings, registry: registry)
+try await runtime.run(migrations: SigningMigrations.all, topology: SigningTopology.topology)
