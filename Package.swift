@@ -17,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        // Tests only: reads asyncapi.yaml to check it against the contract types.
+        .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.1"),
     ],
     targets: [
         // librabbitmq-c 0.11 through C interop; the shim wraps the variadic amqp_login.
@@ -57,15 +59,16 @@ let package = Package(
             dependencies: ["AMQPClient"],
             path: "Benchmarks/AMQPBench"
         ),
-        .testTarget(name: "ContractsTests", dependencies: ["Contracts"], path: "Tests/ContractsTests"),
+        .target(name: "TestSupport", dependencies: ["AMQPClient"], path: "Tests/TestSupport"),
         .testTarget(
-            name: "AMQPClientTests",
-            dependencies: ["AMQPClient"],
-            path: "Tests/AMQPClientTests"
+            name: "ContractsTests",
+            dependencies: ["Contracts", .product(name: "Yams", package: "Yams")],
+            path: "Tests/ContractsTests"
         ),
+        .testTarget(name: "AMQPClientTests", dependencies: ["AMQPClient", "TestSupport"], path: "Tests/AMQPClientTests"),
         .testTarget(
             name: "ServiceKitTests",
-            dependencies: ["ServiceKit", "AMQPClient", "Contracts"],
+            dependencies: ["ServiceKit", "AMQPClient", "Contracts", "TestSupport"],
             path: "Tests/ServiceKitTests"
         ),
     ],

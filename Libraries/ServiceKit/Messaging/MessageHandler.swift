@@ -10,6 +10,18 @@ public struct IncomingMessage: Sendable {
     public var properties: AMQPProperties
     public var routingKey: String
     public var redelivered: Bool
+
+    public init(
+        messageID: String, type: String?, body: [UInt8], properties: AMQPProperties, routingKey: String,
+        redelivered: Bool
+    ) {
+        self.messageID = messageID
+        self.type = type
+        self.body = body
+        self.properties = properties
+        self.routingKey = routingKey
+        self.redelivered = redelivered
+    }
 }
 
 /// Handles the messages of one queue. `handle` runs inside the transaction that records the message id

@@ -93,8 +93,8 @@ public final class QueueWorker: Service {
             delivery.ack()
             (isNew ? handled : duplicates).increment()
             if !isNew { logger.info("duplicate message ignored") }
-        } catch let rejection as MessageRejected {
-            await deadLetter(delivery, reason: rejection.reason)
+        } catch let error where Self.rejection(in: error) != nil {
+            await deadLetter(delivery, reason: Self.rejection(in: error)!.reason)
         } catch {
             let attempt = delivery.deliveryCount + 1
             if attempt >= maxAttempts {
@@ -105,6 +105,15 @@ public final class QueueWorker: Service {
             try? await Task.sleep(for: .milliseconds(200 * attempt))
             delivery.nack(requeue: true)
         }
+    }
+
+    /// The handler's `MessageRejected`, also when PostgresNIO wrapped it in a transaction error.
+    static func rejection(in error: any Error) -> MessageRejected? {
+        if let rejection = error as? MessageRejected { return rejection }
+        if let transaction = error as? PostgresTransactionError, let inner = transaction.closureError {
+            return rejection(in: inner)
+        }
+        return nil
     }
 
     /// Publishes the message, with the reason, to `<queue>.dlq` and acks the original once confirmed.

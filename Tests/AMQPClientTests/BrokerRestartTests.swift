@@ -1,0 +1,69 @@
+import AMQPClient
+import Foundation
+import Synchronization
+import Testing
+import TestSupport
+
+/// Stops and starts the real broker (`IOFFICE_TEST_BROKER_CTL`), so it runs alone (`make test` runs
+/// the suites one after another).
+@Suite("Broker restarts")
+struct BrokerRestartTests {
+    @Test func restartingTheBrokerWhilePublishingLosesNoConfirmedMessage() async throws {
+        let publisher = try TestEnvironment.connection("restart-pub")
+        let consumerConnection = try TestEnvironment.connection("restart-con")
+        defer { Task { await publisher.close(); await consumerConnection.close() } }
+        try await publisher.waitUntilConnected()
+        try await consumerConnection.waitUntilConnected()
+        let queue = TestEnvironment.uniqueQueue("restart")
+        let liveQueue = TestEnvironment.uniqueQueue("restart-live")
+        try await publisher.declare(Topology(queues: [.init(queue), .init(liveQueue)]))
+        let live = try await consumerConnection.consume(queue: liveQueue)
+
+        let confirmed = Mutex<Set<String>>([])
+        let keepPublishing = Atomic<Bool>(true)
+        let publishing = Task {
+            var failures = 0
+            while keepPublishing.load(ordering: .relaxed) {
+                let id = UUID().uuidString
+                do {
+                    try await publisher.publish(
+                        Array(id.utf8), exchange: "", routingKey: queue, properties: AMQPProperties(messageID: id))
+                    _ = confirmed.withLock { $0.insert(id) }
+                } catch {
+                    failures += 1  // not confirmed: the caller would retry; never counted as sent
+                    try? await Task.sleep(for: .milliseconds(50))
+                }
+            }
+            return failures
+        }
+        try await Task.sleep(for: .milliseconds(500))
+        let controller = TestEnvironment.value("IOFFICE_TEST_BROKER_CTL")
+        try TestEnvironment.run(controller, ["stop"])
+        try await Task.sleep(for: .seconds(1))
+        try TestEnvironment.run(controller, ["start"])
+        try await publisher.waitUntilConnected(timeout: .seconds(60))
+        try await Task.sleep(for: .milliseconds(500))
+        keepPublishing.store(false, ordering: .relaxed)
+        let failures = await publishing.value
+
+        let sent = confirmed.withLock { $0 }
+        #expect(failures > 0, "the outage was not noticed")
+        #expect(publisher.connectCount >= 2, "the publisher did not reconnect by itself")
+        #expect(sent.count > 100)
+        let consumer = try await publisher.consume(queue: queue, prefetch: 256)
+        let received = try await collect(consumer, count: sent.count, timeout: .seconds(30))
+        let receivedIDs = Set(received.compactMap(\.properties.messageID))
+        #expect(sent.isSubset(of: receivedIDs), "lost \(sent.subtracting(receivedIDs).count) confirmed messages")
+        await consumer.cancel()
+
+        // The consumer that was attached before the restart resumed by itself.
+        try await publisher.publish(Array("after".utf8), exchange: "", routingKey: liveQueue, properties: AMQPProperties(messageID: "after"))
+        let resumed = try await collect(live, count: 1, timeout: .seconds(10))
+        #expect(resumed.first?.properties.messageID == "after")
+        #expect(consumerConnection.connectCount >= 2)
+        for name in [queue, liveQueue] {
+            try await publisher.deleteQueue(name)
+            try await publisher.deleteQueue(name + ".dlq")
+        }
+    }
+}

@@ -1,0 +1,122 @@
+import AMQPClient
+import Foundation
+import PostgresNIO
+import ServiceKit
+import Testing
+import TestSupport
+
+@Suite("Consumers: inbox, dead-lettering, retries, against the real database and broker")
+struct QueueWorkerTests {
+    /// Publishes a JSON test message with the given id.
+    func send(_ connection: AMQPConnection, _ queue: String, id: String, body: String) async throws {
+        try await connection.publish(
+            Array(body.utf8), exchange: "", routingKey: queue,
+            properties: AMQPProperties(messageID: id, type: "test.v1", contentType: "application/json"))
+    }
+
+    /// Runs a worker until `condition` holds (or 15 s pass), then stops it.
+    func runWorker(_ worker: QueueWorker, until condition: @Sendable () async throws -> Bool) async throws {
+        let task = Task { try await worker.run() }
+        defer { task.cancel() }
+        let deadline = ContinuousClock.now + .seconds(15)
+        while try await !condition(), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
+    @Test func consumerKilledBeforeItsAckGetsTheMessageAgainAndTheInboxPreventsASecondEffect() async throws {
+        try await withDatabase { client in
+            let connection = try TestEnvironment.connection("inbox")
+            defer { Task { await connection.close() } }
+            try await connection.waitUntilConnected()
+            let queue = TestEnvironment.uniqueQueue("inbox")
+            try await connection.declare(Topology(queues: [.init(queue)]))
+            let table = try await createEffectsTable(client)
+            let handler = RecordingHandler(table: table)
+            try await send(connection, queue, id: "msg-1", body: "{\"value\":\"một\"}")
+
+            // First consumer: handles and commits, then dies before acking.
+            let doomed = try TestEnvironment.connection("inbox-doomed")
+            try await doomed.waitUntilConnected()
+            let first = try #require(try await collect(try await doomed.consume(queue: queue), count: 1, timeout: .seconds(5), ack: false).first)
+            try await client.withTransaction(logger: testLogger) { db in
+                #expect(try await Inbox.claim(messageID: "msg-1", type: "test.v1", consumer: queue, on: db, logger: testLogger))
+                try await handler.handle(
+                    IncomingMessageFixture.make(first), connection: db, logger: testLogger)
+            }
+            await doomed.close()
+
+            // The broker redelivers it; the worker finds it in the inbox, acks, and adds no effect.
+            let worker = QueueWorker(
+                queue: queue, consumerConnection: connection, publisher: connection, client: client, handler: handler,
+                logger: testLogger)
+            try await runWorker(worker) { try await connection.queueStatus(queue).messageCount == 0 }
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(try await count(client, "select count(*)::int from \(table)") == 1)
+            #expect(try await connection.queueStatus(queue).messageCount == 0)
+            try await connection.deleteQueue(queue)
+            try await connection.deleteQueue(queue + ".dlq")
+        }
+    }
+
+    @Test func malformedMessageLandsInTheDeadLetterQueueWithTheReasonAndTheConsumerKeepsGoing() async throws {
+        try await withDatabase { client in
+            let connection = try TestEnvironment.connection("dlq")
+            defer { Task { await connection.close() } }
+            try await connection.waitUntilConnected()
+            let queue = TestEnvironment.uniqueQueue("dlq")
+            try await connection.declare(Topology(queues: [.init(queue)]))
+            let table = try await createEffectsTable(client)
+            try await send(connection, queue, id: "bad-1", body: "this is not json")
+            try await send(connection, queue, id: "good-1", body: "{\"value\":\"hai\"}")
+
+            let worker = QueueWorker(
+                queue: queue, consumerConnection: connection, publisher: connection, client: client,
+                handler: RecordingHandler(table: table), logger: testLogger)
+            try await runWorker(worker) { try await count(client, "select count(*)::int from \(table)") == 1 }
+            #expect(try await count(client, "select count(*)::int from \(table) where message_id = 'good-1'") == 1)
+
+            let parked = try #require(
+                try await collect(try await connection.consume(queue: queue + ".dlq"), count: 1, timeout: .seconds(5)).first)
+            #expect(parked.properties.messageID == "bad-1")
+            #expect(parked.properties.headers["x-ioffice-error"]?.contains("JSON") == true)
+            #expect(parked.properties.headers["x-ioffice-queue"] == queue)
+            #expect(String(decoding: parked.body, as: UTF8.self) == "this is not json")
+            try await connection.deleteQueue(queue)
+            try await connection.deleteQueue(queue + ".dlq")
+        }
+    }
+
+    @Test func failingMessageIsRetriedThenDeadLetteredWithItsLastError() async throws {
+        try await withDatabase { client in
+            let connection = try TestEnvironment.connection("retry")
+            defer { Task { await connection.close() } }
+            try await connection.waitUntilConnected()
+            let queue = TestEnvironment.uniqueQueue("retry")
+            try await connection.declare(Topology(queues: [.init(queue)]))
+            try await send(connection, queue, id: "flaky-1", body: "{}")
+            try await send(connection, queue, id: "doomed-1", body: "{}")
+
+            // The first fails twice then succeeds on its third delivery; the second always fails.
+            let handler = FlakyHandler(failures: ["flaky-1": 2])
+            let worker = QueueWorker(
+                queue: queue, maxAttempts: 3, consumerConnection: connection, publisher: connection, client: client,
+                handler: handler, logger: testLogger)
+            try await runWorker(worker) { try await connection.queueStatus(queue + ".dlq").messageCount >= 1 }
+            let parked = try await collect(try await connection.consume(queue: queue + ".dlq"), count: 2, timeout: .seconds(2))
+            #expect(parked.count == 1)
+            #expect(parked.first?.properties.headers["x-ioffice-error"]?.contains("failed 3 times") == true)
+            #expect(try await count(client, "select count(*)::int from inbox where consumer = '\(queue)'") == 1)
+            try await connection.deleteQueue(queue)
+            try await connection.deleteQueue(queue + ".dlq")
+        }
+    }
+}
+
+enum IncomingMessageFixture {
+    static func make(_ delivery: AMQPDelivery) -> IncomingMessage {
+        IncomingMessage(
+            messageID: delivery.properties.messageID ?? "", type: delivery.properties.type, body: delivery.body,
+            properties: delivery.properties, routingKey: delivery.routingKey, redelivered: delivery.redelivered)
+    }
+}

@@ -1,0 +1,98 @@
+import AMQPClient
+import Foundation
+import Synchronization
+
+/// The real broker and database the integration tests use, from `.local/env/test.env` (written by
+/// `deploy/local/setup`; `make test` loads it). A missing variable fails loudly instead of skipping.
+public enum TestEnvironment {
+    public static func value(_ key: String) -> String {
+        guard let value = ProcessInfo.processInfo.environment[key], !value.isEmpty else {
+            fatalError("\(key) is not set: run the tests with `make test` (it starts RabbitMQ and PostgreSQL)")
+        }
+        return value
+    }
+
+    public static var amqpURL: String { value("IOFFICE_TEST_AMQP_URL") }
+    public static var databaseURL: String { value("IOFFICE_TEST_DATABASE_URL") }
+    public static var repoRoot: String { value("IOFFICE_REPO_ROOT") }
+
+    public static func connection(_ name: String) throws -> AMQPConnection {
+        var configuration = try AMQPConfiguration(url: amqpURL, connectionName: "test-\(name)")
+        configuration.heartbeatSeconds = 5
+        return AMQPConnection(configuration: configuration)
+    }
+
+    /// A queue name no other test uses.
+    public static func uniqueQueue(_ prefix: String) -> String {
+        "test.\(prefix).\(UUID().uuidString.prefix(8).lowercased())"
+    }
+
+    /// Runs a program and returns its standard output; throws with its standard error on failure.
+    /// Output goes through files, not pipes: a daemon the program starts (the broker) keeps them open.
+    @discardableResult
+    public static func run(_ executable: String, _ arguments: [String]) throws -> String {
+        let directory = FileManager.default.temporaryDirectory
+        let outURL = directory.appendingPathComponent("ioffice-test-\(UUID().uuidString).out")
+        let errURL = directory.appendingPathComponent("ioffice-test-\(UUID().uuidString).err")
+        FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        defer {
+            try? FileManager.default.removeItem(at: outURL)
+            try? FileManager.default.removeItem(at: errURL)
+        }
+        // posix_spawn and waitpid: Foundation's Process does not always reap a child from an async context.
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outURL.path, O_WRONLY | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, errURL.path, O_WRONLY | O_TRUNC, 0o600)
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid = pid_t()
+        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+        guard spawned == 0 else {
+            throw CommandFailed(command: executable, output: String(cString: strerror(spawned)))
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        let exitCode = (status >> 8) & 0xff
+        let out = (try? String(contentsOf: outURL, encoding: .utf8)) ?? ""
+        guard status & 0x7f == 0, exitCode == 0 else {
+            let err = (try? String(contentsOf: errURL, encoding: .utf8)) ?? ""
+            throw CommandFailed(command: ([executable] + arguments).joined(separator: " "), output: err + out)
+        }
+        return out
+    }
+
+    public struct CommandFailed: Error, CustomStringConvertible {
+        public var command: String
+        public var output: String
+        public var description: String { "\(command) failed: \(output)" }
+    }
+}
+
+/// Reads deliveries until `count` arrived or `timeout` passed; returns what arrived.
+public func collect(_ consumer: AMQPConsumer, count: Int, timeout: Duration, ack: Bool = true) async throws -> [AMQPDelivery] {
+    let received = Collected()
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask {
+            for try await delivery in consumer {
+                if ack { delivery.ack() }
+                let total = received.list.withLock { list in
+                    list.append(delivery)
+                    return list.count
+                }
+                if total == count { return }
+            }
+        }
+        group.addTask { try await Task.sleep(for: timeout) }
+        try await group.next()
+        group.cancelAll()
+    }
+    return received.list.withLock { $0 }
+}
+
+private final class Collected: Sendable {
+    let list = Mutex<[AMQPDelivery]>([])
+}
