@@ -89,12 +89,12 @@ public final class AMQPConnection: Sendable {
     /// Throws at once if the broker refuses (e.g. 403, 404) while connected; the consumer survives reconnects.
     public func consume(queue: String, prefetch: UInt16 = 64) async throws -> AMQPConsumer {
         let id = nextConsumerID.add(1, ordering: .relaxed).oldValue
-        let (stream, continuation) = AsyncThrowingStream<AMQPDelivery, any Error>.makeStream()
-        let registration = ConsumerRegistration(id: id, queue: queue, prefetch: prefetch, stream: continuation)
+        let buffer = DeliveryBuffer()
+        let registration = ConsumerRegistration(id: id, queue: queue, prefetch: prefetch, buffer: buffer)
         try await withCheckedThrowingContinuation { (result: CheckedContinuation<Void, any Error>) in
             engine.mailbox.send(.consume(registration, result))
         }
-        return AMQPConsumer(id: id, deliveries: stream, mailbox: engine.mailbox)
+        return AMQPConsumer(id: id, buffer: buffer, mailbox: engine.mailbox)
     }
 
     /// Closes the connection after giving in-flight publishes up to five seconds to be confirmed.
@@ -105,16 +105,19 @@ public final class AMQPConnection: Sendable {
     }
 }
 
-/// The deliveries of one consumer, in order. Ends after `cancel()` once buffered deliveries are read,
-/// or with an error if the broker cancels the consumer or closes its channel.
+/// The deliveries of one consumer, in order, for one reading task. Ends after `cancel()` once buffered
+/// deliveries are read, or with an error if the broker cancels the consumer or closes its channel.
 public struct AMQPConsumer: AsyncSequence, Sendable {
     public typealias Element = AMQPDelivery
     let id: UInt64
-    let deliveries: AsyncThrowingStream<AMQPDelivery, any Error>
+    let buffer: DeliveryBuffer
     let mailbox: Mailbox
 
-    public func makeAsyncIterator() -> AsyncThrowingStream<AMQPDelivery, any Error>.AsyncIterator {
-        deliveries.makeAsyncIterator()
+    public func makeAsyncIterator() -> Iterator { Iterator(buffer: buffer) }
+
+    public struct Iterator: AsyncIteratorProtocol {
+        let buffer: DeliveryBuffer
+        public mutating func next() async throws -> AMQPDelivery? { try await buffer.next() }
     }
 
     /// Stops new deliveries (basic.cancel); those already received may still be acked.

@@ -17,13 +17,13 @@ public struct AMQPDelivery: Sendable {
 
     /// Acknowledges the message: the broker forgets it.
     public func ack() {
-        mailbox.send(.settle(Settlement(generation: generation, channel: channel, deliveryTag: deliveryTag, kind: .ack)))
+        mailbox.sendSettlement(Settlement(generation: generation, channel: channel, deliveryTag: deliveryTag, kind: .ack))
     }
 
     /// Rejects the message: back to the queue, or (requeue false) to its dead-letter queue.
     public func nack(requeue: Bool) {
-        mailbox.send(
-            .settle(Settlement(generation: generation, channel: channel, deliveryTag: deliveryTag, kind: .nack(requeue: requeue))))
+        mailbox.sendSettlement(
+            Settlement(generation: generation, channel: channel, deliveryTag: deliveryTag, kind: .nack(requeue: requeue)))
     }
 }
 

@@ -34,7 +34,7 @@ struct ConfirmTracker {
     }
 
     mutating func settle(upTo tag: UInt64, multiple: Bool, acked: Bool) {
-        let tags = multiple ? Array(lowestOpen...max(lowestOpen, tag)) : [tag]
+        let tags = multiple ? (tag >= lowestOpen ? Array(lowestOpen...tag) : []) : [tag]
         for tag in tags {
             guard let entry = pending.removeValue(forKey: tag) else { continue }
             if let id = entry.messageID { tagByMessageID.removeValue(forKey: id) }

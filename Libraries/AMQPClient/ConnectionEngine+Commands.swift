@@ -27,7 +27,7 @@ extension ConnectionEngine {
                 continuation?.resume()
             } catch let error where !error.isConnectionFatal {
                 consumers.removeValue(forKey: registration.id)
-                registration.stream.finish(throwing: error)
+                registration.buffer.finish(throwing: error)
                 continuation?.resume(throwing: error)
             }
         case .cancel(let id, let continuation):
@@ -65,19 +65,29 @@ extension ConnectionEngine {
         confirms.published(messageID: message.properties.messageID, waiter: waiter)
     }
 
+    /// Records an ack for the next `multiple` ack of its channel, or sends a nack at once.
     private func settle(_ settlement: Settlement) throws(AMQPError) {
         // A delivery from an earlier connection can no longer be settled; the broker requeued it.
         guard let connection, settlement.generation == generation,
             consumerByChannel[settlement.channel] != nil
         else { return }
-        let status: Int32
-        switch settlement.kind {
-        case .ack:
-            status = amqp_basic_ack(connection, settlement.channel, settlement.deliveryTag, 0)
-        case .nack(let requeue):
-            status = amqp_basic_nack(connection, settlement.channel, settlement.deliveryTag, 0, requeue ? 1 : 0)
+        unsettledDeliveries = max(0, unsettledDeliveries - 1)
+        let isAck = if case .ack = settlement.kind { true } else { false }
+        guard ackWindows[settlement.channel, default: AckWindow()].settle(settlement.deliveryTag, ack: isAck) else { return }
+        if case .nack(let requeue) = settlement.kind {
+            let status = amqp_basic_nack(connection, settlement.channel, settlement.deliveryTag, 0, requeue ? 1 : 0)
+            guard status == AMQP_STATUS_OK.rawValue else { throw AMQPError(status) }
         }
-        guard status == AMQP_STATUS_OK.rawValue else { throw AMQPError(status) }
+    }
+
+    /// Sends one `multiple` ack per channel for what the readers acked since the last call.
+    func sendCollectedAcks() throws(AMQPError) {
+        guard let connection else { return }
+        for channel in Array(ackWindows.keys) {
+            guard let tag = ackWindows[channel]?.takeAck() else { continue }
+            let status = amqp_basic_ack(connection, channel, tag, 1)
+            guard status == AMQP_STATUS_OK.rawValue else { throw AMQPError(status) }
+        }
     }
 
     private func perform(_ operation: RPCOperation) throws(AMQPError) {
@@ -181,12 +191,14 @@ extension ConnectionEngine {
         consumers[id]?.channel = channel
         consumers[id]?.consumerTag = ok?.pointee.consumer_tag.string
         consumerByChannel[channel] = id
+        ackWindows[channel] = AckWindow()
     }
 
     /// Stops deliveries to a consumer; what it already received can still be settled on its channel.
     private func cancel(consumerID id: UInt64) throws(AMQPError) {
         guard let consumer = consumers.removeValue(forKey: id) else { return }
-        defer { consumer.registration.stream.finish() }
+        defer { consumer.registration.buffer.finish() }
+        // Deliveries already received stay settleable: the channel stays in `consumerByChannel`.
         guard let connection, let channel = consumer.channel, let tag = consumer.consumerTag else { return }
         amqp_basic_cancel(connection, channel, amqp_cstring_bytes(tag))
         do {

@@ -50,7 +50,7 @@ extension ConnectionEngine {
         case IOFFICE_BASIC_CANCEL:
             // The broker cancelled a consumer (e.g. its queue was deleted).
             if let id = consumerByChannel.removeValue(forKey: channel), let consumer = consumers.removeValue(forKey: id) {
-                consumer.registration.stream.finish(
+                consumer.registration.buffer.finish(
                     throwing: AMQPError.channelClosed(code: 0, text: "consumer cancelled by the broker"))
                 amqp_channel_close(connection, channel, AMQP_REPLY_SUCCESS)
             }
@@ -62,7 +62,7 @@ extension ConnectionEngine {
             if channel == Self.publishChannel {
                 confirms.failAll(error)
             } else if let id = consumerByChannel.removeValue(forKey: channel), let consumer = consumers.removeValue(forKey: id) {
-                consumer.registration.stream.finish(throwing: error)
+                consumer.registration.buffer.finish(throwing: error)
             }
         case IOFFICE_CONNECTION_CLOSE:
             let close = method.decoded.assumingMemoryBound(to: amqp_connection_close_t.self).pointee
@@ -81,8 +81,8 @@ extension ConnectionEngine {
         case .returned(let code, let text):
             confirms.returned(messageID: content.properties.messageID, error: .unroutable(code: code, text: text))
         case .delivery(let tag, let redelivered, let exchange, let routingKey):
-            guard let id = consumerByChannel[channel], let consumer = consumers[id] else { return }
-            consumer.registration.stream.yield(
+            guard let id = consumerByChannel[channel], consumers[id] != nil else { return }
+            readyDeliveries[id, default: []].append(
                 AMQPDelivery(
                     body: content.body, properties: content.properties, exchange: exchange, routingKey: routingKey,
                     redelivered: redelivered, deliveryTag: tag, channel: channel, generation: generation,

@@ -35,6 +35,11 @@ final class ConnectionEngine: @unchecked Sendable {
     var consumerByChannel: [amqp_channel_t: UInt64] = [:]
     var nextConsumerChannel = ConnectionEngine.firstConsumerChannel
     var partialContent: [amqp_channel_t: PartialContent] = [:]
+    var ackWindows: [amqp_channel_t: AckWindow] = [:]
+    /// Deliveries completed during the current read batch, handed to their readers at its end.
+    var readyDeliveries: [UInt64: [AMQPDelivery]] = [:]
+    /// Deliveries handed to readers and not yet settled: while any are, the thread polls for their acks.
+    var unsettledDeliveries = 0
 
     struct ConsumerState {
         var registration: ConsumerRegistration
@@ -105,7 +110,7 @@ final class ConnectionEngine: @unchecked Sendable {
                 pollfd(fd: mailbox.wakeReadFD, events: Int16(POLLIN), revents: 0),
             ]
             let heartbeat = configuration.heartbeatSeconds
-            let timeout = heartbeat > 0 ? min(1000, heartbeat * 500) : 1000
+            let timeout = unsettledDeliveries > 0 ? 2 : heartbeat > 0 ? min(1000, heartbeat * 500) : 1000
             _ = poll(&fds, 2, Int32(timeout))
             mailbox.awoke()
             if fds[0].revents != 0 { lastHeardFrom = .now }
@@ -131,7 +136,17 @@ final class ConnectionEngine: @unchecked Sendable {
             try handle(frame)
             if self.connection == nil { return }
         }
+        handOverDeliveries()
         amqp_maybe_release_buffers(connection)
+    }
+
+    /// Gives each consumer what arrived for it in this batch.
+    func handOverDeliveries() {
+        for (id, deliveries) in readyDeliveries {
+            unsettledDeliveries += deliveries.count
+            consumers[id]?.registration.buffer.yield(contentsOf: deliveries)
+        }
+        readyDeliveries.removeAll(keepingCapacity: true)
     }
 
     /// Runs queued commands. After a fatal error the rest still run, on the disconnected path.
@@ -148,6 +163,7 @@ final class ConnectionEngine: @unchecked Sendable {
             }
         }
         if let fatal { throw fatal }
+        try sendCollectedAcks()
     }
 
     // MARK: - Connecting
@@ -225,6 +241,9 @@ final class ConnectionEngine: @unchecked Sendable {
         }
         connection = nil
         partialContent.removeAll()
+        ackWindows.removeAll()
+        readyDeliveries.removeAll()
+        unsettledDeliveries = 0
         consumerByChannel.removeAll()
         nextConsumerChannel = Self.firstConsumerChannel
         for id in consumers.keys {
@@ -251,7 +270,7 @@ final class ConnectionEngine: @unchecked Sendable {
         }
         tearDown(reason: AMQPError.shutdown)
         confirms.failAll(.shutdown)
-        for consumer in consumers.values { consumer.registration.stream.finish() }
+        for consumer in consumers.values { consumer.registration.buffer.finish() }
         consumers.removeAll()
         for command in mailbox.refuseNewCommands() { command.fail(.shutdown) }
         for waiter in shutdownWaiters { waiter.resume() }

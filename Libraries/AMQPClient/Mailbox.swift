@@ -20,7 +20,7 @@ enum Command {
         case .settle: break  // the broker redelivers what was not acked
         case .rpc(let operation): operation.fail(error)
         case .consume(let registration, let continuation):
-            registration.stream.finish(throwing: error)
+            registration.buffer.finish(throwing: error)
             continuation?.resume(throwing: error)
         case .cancel(_, let continuation): continuation.resume()
         case .shutdown(let continuation): continuation.resume()
@@ -76,7 +76,7 @@ struct ConsumerRegistration: Sendable {
     var id: UInt64
     var queue: String
     var prefetch: UInt16
-    var stream: AsyncThrowingStream<AMQPDelivery, any Error>.Continuation
+    var buffer: DeliveryBuffer
 }
 
 /// The only state shared between callers and the connection thread.
@@ -86,7 +86,11 @@ final class Mailbox: Sendable {
         var commands: [Command] = []
         var sleeping = false
         var closed = false
+        /// Settlements queued without waking the thread.
+        var lazySettlements = 0
     }
+    /// Queued settlements that wake the thread even though their reader is still busy.
+    static let settlementBatch = 64
     private let state = Mutex(State())
     let wakeReadFD: Int32
     private let wakeWriteFD: Int32
@@ -113,15 +117,34 @@ final class Mailbox: Sendable {
             return (true, state.sleeping)
         }
         if !accepted { return command.fail(.shutdown) }
-        if wake {
-            var byte: UInt8 = 1
-            _ = write(wakeWriteFD, &byte, 1)
+        if wake { wakeThread() }
+    }
+
+    /// Queues an ack or nack without waking the thread unless a batch has gathered: the thread takes
+    /// them whenever it wakes for broker data, and polls every few milliseconds while deliveries are
+    /// unsettled, so acks travel in `multiple` batches without a wake-up per message.
+    func sendSettlement(_ settlement: Settlement) {
+        let wake = state.withLock { state -> Bool in
+            if state.closed { return false }
+            state.commands.append(.settle(settlement))
+            state.lazySettlements += 1
+            guard state.sleeping, state.lazySettlements >= Self.settlementBatch else { return false }
+            state.sleeping = false
+            state.lazySettlements = 0
+            return true
         }
+        if wake { wakeThread() }
+    }
+
+    private func wakeThread() {
+        var byte: UInt8 = 1
+        _ = write(wakeWriteFD, &byte, 1)
     }
 
     /// Takes every queued command.
     func takeAll() -> [Command] {
         state.withLock { state in
+            state.lazySettlements = 0
             defer { state.commands.removeAll(keepingCapacity: true) }
             return state.commands
         }

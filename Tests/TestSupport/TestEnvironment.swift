@@ -74,16 +74,23 @@ public enum TestEnvironment {
 
 /// Reads deliveries until `count` arrived or `timeout` passed; returns what arrived.
 public func collect(_ consumer: AMQPConsumer, count: Int, timeout: Duration, ack: Bool = true) async throws -> [AMQPDelivery] {
+    try await collect(consumer, timeout: timeout, ack: ack) { $0.count == count }
+}
+
+/// Reads deliveries until `done` holds for what arrived, or `timeout` passed; returns what arrived.
+public func collect(
+    _ consumer: AMQPConsumer, timeout: Duration, ack: Bool = true, until done: @escaping @Sendable ([AMQPDelivery]) -> Bool
+) async throws -> [AMQPDelivery] {
     let received = Collected()
     try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask {
             for try await delivery in consumer {
                 if ack { delivery.ack() }
-                let total = received.list.withLock { list in
+                let finished = received.list.withLock { list in
                     list.append(delivery)
-                    return list.count
+                    return done(list)
                 }
-                if total == count { return }
+                if finished { return }
             }
         }
         group.addTask { try await Task.sleep(for: timeout) }
