@@ -68,7 +68,10 @@ let package = Package(
         .testTarget(name: "AMQPClientTests", dependencies: ["AMQPClient", "TestSupport"], path: "Tests/AMQPClientTests"),
         .testTarget(
             name: "ServiceKitTests",
-            dependencies: ["ServiceKit", "AMQPClient", "Contracts", "TestSupport"],
+            dependencies: [
+                "ServiceKit", "AMQPClient", "Contracts", "TestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             path: "Tests/ServiceKitTests"
         ),
     ],

@@ -50,15 +50,24 @@ public final class ServiceRuntime: Sendable {
             client: postgres, handler: handler, logger: logger)
     }
 
+    /// The router every service starts from: metrics, problem details, and the operational routes.
+    public static func router(
+        settings: ServiceSettings, readiness: Readiness, registry: PrometheusCollectorRegistry
+    ) -> Router<BasicRequestContext> {
+        let router = Router()
+        router.add(middleware: MetricsMiddleware())
+        router.add(middleware: ProblemMiddleware())
+        OperationalRoutes.add(to: router, service: settings.name, readiness: readiness, registry: registry)
+        return router
+    }
+
     /// Runs until SIGTERM/SIGINT: migrates the schema, declares the topology, then relays the outbox,
     /// runs `workers` and serves HTTP (`/health`, `/ready`, `/metrics` plus `routes`).
     public func run(
         migrations: [Migration], topology: Topology, workers: [QueueWorker] = [],
         routes: (Router<BasicRequestContext>) -> Void = { _ in }
     ) async throws {
-        let router = Router()
-        router.add(middleware: MetricsMiddleware())
-        OperationalRoutes.add(to: router, service: settings.name, readiness: readiness, registry: registry)
+        let router = Self.router(settings: settings, readiness: readiness, registry: registry)
         routes(router)
         let http = Application(
             router: router,

@@ -1,0 +1,44 @@
+import Hummingbird
+import Logging
+
+/// Turns every error a route throws into RFC 9457 problem details with a Vietnamese title, including the
+/// router's own 404 and 405; an unexpected error becomes a 500 whose details stay in the log.
+public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
+    public init() {}
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        do {
+            return try await next(request, context)
+        } catch let problem as ProblemDetails {
+            throw problem
+        } catch let error as HTTPError {
+            throw ProblemDetails(
+                type: "https://ioffice.example/problems/http-\(error.status.code)", title: Self.title(for: error.status),
+                status: error.status, detail: error.body, instance: request.uri.path)
+        } catch {
+            context.logger.error("unexpected error", metadata: ["error": "\(String(reflecting: error))", "path": "\(request.uri.path)"])
+            throw ProblemDetails(
+                type: "https://ioffice.example/problems/internal", title: "Lỗi hệ thống", status: .internalServerError,
+                detail: "Hệ thống gặp lỗi khi xử lý yêu cầu. Vui lòng thử lại sau.", instance: request.uri.path)
+        }
+    }
+
+    static func title(for status: HTTPResponse.Status) -> String {
+        switch status.code {
+        case 400: "Yêu cầu không hợp lệ"
+        case 401: "Chưa đăng nhập"
+        case 403: "Không có quyền"
+        case 404: "Không tìm thấy"
+        case 405: "Phương thức không được hỗ trợ"
+        case 409: "Xung đột dữ liệu"
+        case 413: "Dữ liệu quá lớn"
+        case 415: "Định dạng không được hỗ trợ"
+        case 422: "Dữ liệu không hợp lệ"
+        case 429: "Quá nhiều yêu cầu"
+        case 503: "Dịch vụ tạm thời không sẵn sàng"
+        default: status.code >= 500 ? "Lỗi hệ thống" : "Yêu cầu không thực hiện được"
+        }
+    }
+}
