@@ -2,7 +2,8 @@ import CRabbitMQ
 import Foundation
 
 /// Owns C memory handed to librabbitmq for one call (strings, tables); frees it on deinit.
-/// Used only on the connection's own thread.
+/// Never pass a Swift String to `amqp_cstring_bytes`: the C string Swift makes for the call is
+/// freed when that call returns, long before librabbitmq reads it. Used only on the connection's thread.
 final class CArena {
     private var allocations: [UnsafeMutableRawPointer] = []
 
@@ -17,12 +18,6 @@ final class CArena {
         allocations.append(pointer)
         utf8.withUnsafeMutableBytes { pointer.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
         return amqp_bytes_t(len: utf8.count, bytes: pointer)
-    }
-
-    func cString(_ string: String) -> UnsafePointer<CChar> {
-        let pointer = strdup(string)!
-        allocations.append(UnsafeMutableRawPointer(pointer))
-        return UnsafePointer(pointer)
     }
 
     func table(_ entries: [(String, Topology.ArgumentValue)]) -> amqp_table_t {

@@ -51,6 +51,7 @@ extension ConnectionEngine {
             }
         }
         let arena = CArena()
+        defer { withExtendedLifetime(arena) {} }  // until the C calls are done
         var properties = arena.properties(message.properties)
         let status = message.body.withUnsafeBytes { raw in
             amqp_basic_publish(
@@ -107,14 +108,18 @@ extension ConnectionEngine {
             case .queueStatus(let name, let continuation):
                 continuation.resume(returning: try declareQueue(name, passive: true, arguments: []))
             case .deleteQueue(let name, let continuation):
+                let arena = CArena()
+                defer { withExtendedLifetime(arena) {} }  // until the C calls are done
                 try withRPCChannel { connection, channel in
-                    amqp_queue_delete(connection, channel, amqp_cstring_bytes(name), 0, 0)
+                    amqp_queue_delete(connection, channel, arena.bytes(name), 0, 0)
                 }
                 continuation.resume()
             case .purgeQueue(let name, let continuation):
                 var count = 0
+                let arena = CArena()
+                defer { withExtendedLifetime(arena) {} }  // until the C calls are done
                 try withRPCChannel { connection, channel in
-                    let ok = amqp_queue_purge(connection, channel, amqp_cstring_bytes(name))
+                    let ok = amqp_queue_purge(connection, channel, arena.bytes(name))
                     count = Int(ok?.pointee.message_count ?? 0)
                 }
                 continuation.resume(returning: count)
@@ -126,10 +131,12 @@ extension ConnectionEngine {
 
     /// Declares exchanges, then each queue's dead-letter queue and the queue, then bindings.
     func declare(_ topology: Topology) throws(AMQPError) {
+        let arena = CArena()
+        defer { withExtendedLifetime(arena) {} }  // until the C calls are done
         for exchange in topology.exchanges {
             try withRPCChannel { connection, channel in
                 amqp_exchange_declare(
-                    connection, channel, amqp_cstring_bytes(exchange.name), amqp_cstring_bytes(exchange.kind),
+                    connection, channel, arena.bytes(exchange.name), arena.bytes(exchange.kind),
                     0, 1, 0, 0, amqp_empty_table)
             }
         }
@@ -142,8 +149,8 @@ extension ConnectionEngine {
         for binding in topology.bindings {
             try withRPCChannel { connection, channel in
                 amqp_queue_bind(
-                    connection, channel, amqp_cstring_bytes(binding.queue), amqp_cstring_bytes(binding.exchange),
-                    amqp_cstring_bytes(binding.routingKey), amqp_empty_table)
+                    connection, channel, arena.bytes(binding.queue), arena.bytes(binding.exchange),
+                    arena.bytes(binding.routingKey), amqp_empty_table)
             }
         }
     }
@@ -153,6 +160,7 @@ extension ConnectionEngine {
     {
         var status = QueueStatus(messageCount: 0, consumerCount: 0)
         let arena = CArena()
+        defer { withExtendedLifetime(arena) {} }  // until the C calls are done
         try withRPCChannel { connection, channel in
             let ok = amqp_queue_declare(
                 connection, channel, arena.bytes(name), passive ? 1 : 0, 1, 0, 0, arena.table(arguments))
@@ -180,12 +188,14 @@ extension ConnectionEngine {
         guard let connection, let consumer = consumers[id] else { return }
         let channel = nextConsumerChannel
         nextConsumerChannel += 1
+        let arena = CArena()
+        defer { withExtendedLifetime(arena) {} }  // until the C calls are done
         amqp_channel_open(connection, channel)
         try check(amqp_get_rpc_reply(connection), on: channel, connection: connection)
         amqp_basic_qos(connection, channel, 0, consumer.registration.prefetch, 0)
         try check(amqp_get_rpc_reply(connection), on: channel, connection: connection)
         let ok = amqp_basic_consume(
-            connection, channel, amqp_cstring_bytes(consumer.registration.queue), amqp_empty_bytes, 0, 0, 0,
+            connection, channel, arena.bytes(consumer.registration.queue), amqp_empty_bytes, 0, 0, 0,
             amqp_empty_table)
         try check(amqp_get_rpc_reply(connection), on: channel, connection: connection)
         consumers[id]?.channel = channel
@@ -200,7 +210,9 @@ extension ConnectionEngine {
         defer { consumer.registration.buffer.finish() }
         // Deliveries already received stay settleable: the channel stays in `consumerByChannel`.
         guard let connection, let channel = consumer.channel, let tag = consumer.consumerTag else { return }
-        amqp_basic_cancel(connection, channel, amqp_cstring_bytes(tag))
+        let arena = CArena()
+        defer { withExtendedLifetime(arena) {} }  // until the C calls are done
+        amqp_basic_cancel(connection, channel, arena.bytes(tag))
         do {
             try check(amqp_get_rpc_reply(connection), on: channel, connection: connection)
         } catch let error where !error.isConnectionFatal {

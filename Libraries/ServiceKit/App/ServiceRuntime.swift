@@ -1,4 +1,5 @@
 import AMQPClient
+import Foundation
 import Hummingbird
 import Logging
 import Metrics
@@ -61,6 +62,22 @@ public final class ServiceRuntime: Sendable {
         return router
     }
 
+    /// Runs the service as a process's `main`: on a fatal error, logs it and exits with status 1
+    /// (instead of crashing), so operators read one clear line.
+    public func runAsMain(
+        migrations: [Migration], topology: Topology, workers: [QueueWorker] = [],
+        routes: (Router<BasicRequestContext>) -> Void = { _ in }
+    ) async -> Never {
+        do {
+            try await run(migrations: migrations, topology: topology, workers: workers, routes: routes)
+            logger.info("\(settings.name) stopped")
+            exit(0)
+        } catch {
+            logger.critical("\(settings.name) failed", metadata: ["error": "\(String(reflecting: error))"])
+            exit(1)
+        }
+    }
+
     /// Runs until SIGTERM/SIGINT: migrates the schema, declares the topology, then relays the outbox,
     /// runs `workers` and serves HTTP (`/health`, `/ready`, `/metrics` plus `routes`).
     public func run(
@@ -94,16 +111,22 @@ struct MessagingService: Service {
     func run() async throws {
         let logger = runtime.logger
         let migrator = Migrator(client: runtime.postgres, logger: logger)
-        let started = try await cancelWhenGracefulShutdown {
-            try await retrying("database migrations", logger: logger) {
-                try await migrator.migrate(component: MessagingMigrations.component, MessagingMigrations.all)
-                try await migrator.migrate(component: runtime.settings.name, migrations)
+        // A shutdown while start-up still waits for the database or broker is a clean exit.
+        let started: Bool
+        do {
+            started = try await cancelWhenGracefulShutdown {
+                try await retrying("database migrations", logger: logger) {
+                    try await migrator.migrate(component: MessagingMigrations.component, MessagingMigrations.all)
+                    try await migrator.migrate(component: runtime.settings.name, migrations)
+                }
+                try await retrying("broker topology", logger: logger) {
+                    try await runtime.publisher.waitUntilConnected(timeout: .seconds(5))
+                    try await runtime.publisher.declare(topology)
+                }
+                return true
             }
-            try await retrying("broker topology", logger: logger) {
-                try await runtime.publisher.waitUntilConnected(timeout: .seconds(5))
-                try await runtime.publisher.declare(topology)
-            }
-            return true
+        } catch is CancellationError {
+            started = false
         }
         if started {
             runtime.readiness.markStarted()

@@ -4,4 +4,4 @@ import ServiceKit
 let settings = ServiceSettings(name: "calendar", defaultPort: 8082)
 let registry = ServiceRuntime.bootstrap(settings)
 let runtime = try ServiceRuntime(settings: settings, registry: registry)
-try await runtime.run(migrations: CalendarMigrations.all, topology: CalendarTopology.topology)
+await runtime.runAsMain(migrations: CalendarMigrations.all, topology: CalendarTopology.topology)

@@ -4,4 +4,4 @@ import ServiceKit
 let settings = ServiceSettings(name: "documents", defaultPort: 8080)
 let registry = ServiceRuntime.bootstrap(settings)
 let runtime = try ServiceRuntime(settings: settings, registry: registry)
-try await runtime.run(migrations: DocumentsMigrations.all, topology: DocumentsTopology.make(agencyCode: settings.agencyCode))
+await runtime.runAsMain(migrations: DocumentsMigrations.all, topology: DocumentsTopology.make(agencyCode: settings.agencyCode))

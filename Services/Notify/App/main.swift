@@ -4,4 +4,4 @@ import ServiceKit
 let settings = ServiceSettings(name: "notify", defaultPort: 8081)
 let registry = ServiceRuntime.bootstrap(settings)
 let runtime = try ServiceRuntime(settings: settings, registry: registry)
-try await runtime.run(migrations: NotifyMigrations.all, topology: NotifyTopology.topology)
+await runtime.runAsMain(migrations: NotifyMigrations.all, topology: NotifyTopology.topology)

@@ -4,4 +4,4 @@ import ServiceKit
 let settings = ServiceSettings(name: "signing", defaultPort: 8083)
 let registry = ServiceRuntime.bootstrap(settings)
 let runtime = try ServiceRuntime(settings: settings, registry: registry)
-try await runtime.run(migrations: SigningMigrations.all, topology: SigningTopology.topology)
+await runtime.runAsMain(migrations: SigningMigrations.all, topology: SigningTopology.topology)
