@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         // Tests only: reads asyncapi.yaml to check it against the contract types.
         .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.1"),
     ],
@@ -35,7 +36,12 @@ let package = Package(
             ],
             path: "Libraries/AMQPClient"
         ),
-        .target(name: "Contracts", path: "Libraries/Contracts", resources: [.copy("asyncapi.yaml")]),
+        .target(
+            name: "Contracts",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            path: "Libraries/Contracts",
+            resources: [.copy("asyncapi.yaml"), .copy("openapi.yaml")]
+        ),
         .target(
             name: "ServiceKit",
             dependencies: [

@@ -1,9 +1,12 @@
 import AMQPClient
+import Contracts
 
 /// Calendar's queue for the directory events (people and units) it keeps a copy of.
 enum CalendarTopology {
+    static let eventsQueue = "calendar.events"
+
     static let topology = Topology(
-        exchanges: [.init("ioffice.events")],
-        queues: [.init("calendar.events")],
-        bindings: [.init(queue: "calendar.events", exchange: "ioffice.events", routingKey: "directory.#")])
+        exchanges: [.init(Routes.eventsExchange)],
+        queues: [.init(eventsQueue)],
+        bindings: [.init(queue: eventsQueue, exchange: Routes.eventsExchange, routingKey: "directory.#")])
 }

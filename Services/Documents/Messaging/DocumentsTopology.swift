@@ -1,18 +1,19 @@
 import AMQPClient
+import Contracts
 
 /// The exchanges and queues Documents owns. The inbound queue takes other agencies' documents,
 /// statuses and recalls addressed to our code; it fills durably until its consumer runs.
 enum DocumentsTopology {
-    static func inboundQueue(agencyCode: String) -> String { "documents.inbound.\(agencyCode)" }
+    static let eventsQueue = "documents.events"
 
     static func make(agencyCode: String) -> Topology {
-        let inbound = inboundQueue(agencyCode: agencyCode)
+        let inbound = Routes.inboundQueue(of: agencyCode)
         return Topology(
-            exchanges: [.init("ioffice.exchange"), .init("ioffice.events")],
-            queues: [.init(inbound), .init("documents.events")],
+            exchanges: [.init(Routes.interAgencyExchange), .init(Routes.eventsExchange)],
+            queues: [.init(inbound), .init(eventsQueue)],
             bindings: [
-                .init(queue: inbound, exchange: "ioffice.exchange", routingKey: "*.\(agencyCode)"),
-                .init(queue: "documents.events", exchange: "ioffice.events", routingKey: "signing.verified"),
+                .init(queue: inbound, exchange: Routes.interAgencyExchange, routingKey: Routes.inboundBinding(of: agencyCode)),
+                .init(queue: eventsQueue, exchange: Routes.eventsExchange, routingKey: Routes.signingVerifiedKey),
             ])
     }
 }

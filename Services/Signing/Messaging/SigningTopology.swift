@@ -1,8 +1,9 @@
 import AMQPClient
+import Contracts
 
 /// Signing takes verification requests on `signing.verify` and answers on `ioffice.events`.
 enum SigningTopology {
     static let topology = Topology(
-        exchanges: [.init("ioffice.events")],
-        queues: [.init("signing.verify")])
+        exchanges: [.init(Routes.eventsExchange)],
+        queues: [.init(Routes.signingVerifyQueue)])
 }

@@ -1,0 +1,24 @@
+/// Exchange, queue and routing-key names of the contracts; build names here, never by hand.
+public enum Routes {
+    /// Inter-agency documents, statuses and recalls (topic).
+    public static let interAgencyExchange = "ioffice.exchange"
+    /// Events between our own services (topic).
+    public static let eventsExchange = "ioffice.events"
+    /// SMS delivery reports from the gateway (topic).
+    public static let smsExchange = "ioffice.sms"
+
+    public static let smsOutboundQueue = "notify.sms.outbound"
+    public static let smsReportKey = "sms.report"
+    public static let signingVerifyQueue = "signing.verify"
+    public static let signingVerifiedKey = "signing.verified"
+    public static let notificationRequestedKey = "notification.requested"
+
+    public static func document(to code: String) -> String { "document.\(code)" }
+    public static func status(to code: String) -> String { "status.\(code)" }
+    public static func recall(to code: String) -> String { "recall.\(code)" }
+
+    /// The queue an agency reads its documents, statuses and recalls from.
+    public static func inboundQueue(of code: String) -> String { "documents.inbound.\(code)" }
+    /// Binds `inboundQueue(of:)`: topic words split on dots, and `*.<code>` has as many as `document.<code>`.
+    public static func inboundBinding(of code: String) -> String { "*.\(code)" }
+}
