@@ -24,7 +24,7 @@ public struct ServiceSettings: Sendable {
             return value
         }
         self.name = name
-        amqpURL = value("IOFFICE_AMQP_URL", "amqp://\(name):\(name)@127.0.0.1:5672/ioffice")
+        amqpURL = value("IOFFICE_AMQP_URL", "amqp://\(name)@127.0.0.1:5672/ioffice")  // no default password, ever
         databaseURL = value("IOFFICE_DATABASE_URL", "postgres://ioffice_\(name)@127.0.0.1:5432/ioffice_\(name)")
         httpHost = value("IOFFICE_HTTP_HOST", "127.0.0.1")
         httpPort = Int(value("IOFFICE_HTTP_PORT", "\(defaultPort)")) ?? defaultPort

@@ -1,0 +1,38 @@
+# Operator entry points; the scripts in deploy/local/ do the work (see deploy/README.md).
+#   make run    local stack in the foreground (installs what is missing; Ctrl-C stops all)
+#   make up     the same in the background, returns once every service answers /ready
+#   make down   stops it
+#   make test   set-up, build, every test against the real broker and databases, then a smoke run
+#   make bench  set-up, then every benchmark (Benchmarks/run)
+#   make build  swift build
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := build
+.PHONY: run up down test bench build
+
+# Tests run one after another: one of them stops and restarts the shared broker.
+SWIFT_TEST_FLAGS ?= --no-parallel
+
+run:
+	deploy/local/run
+
+up:
+	deploy/local/up
+
+down:
+	deploy/local/down
+
+build:
+	swift build
+
+# Each line must succeed for the next to run; the tests read the local stack from test.env.
+test:
+	deploy/local/setup
+	swift build --build-tests
+	set -a; . .local/env/test.env; set +a; swift test $(SWIFT_TEST_FLAGS)
+	deploy/local/smoke
+
+bench:
+	deploy/local/setup
+	Benchmarks/run
