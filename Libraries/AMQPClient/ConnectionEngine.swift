@@ -104,6 +104,8 @@ final class ConnectionEngine: @unchecked Sendable {
     /// Sleeps until the socket or the mailbox has something, then reads all available frames.
     private func pump() throws(AMQPError) {
         guard let connection else { return }
+        // Woken only by the mailbox: the socket has nothing new, so skip the read syscalls.
+        var socketMayHaveData = true
         if amqp_frames_enqueued(connection) == 0 && amqp_data_in_buffer(connection) == 0 && mailbox.prepareToSleep() {
             var fds = [
                 pollfd(fd: amqp_get_sockfd(connection), events: Int16(POLLIN), revents: 0),
@@ -113,9 +115,13 @@ final class ConnectionEngine: @unchecked Sendable {
             let timeout = unsettledDeliveries > 0 ? 2 : heartbeat > 0 ? min(1000, heartbeat * 500) : 1000
             _ = poll(&fds, 2, Int32(timeout))
             mailbox.awoke()
-            if fds[0].revents != 0 { lastHeardFrom = .now }
+            if fds[0].revents != 0 {
+                lastHeardFrom = .now
+            } else if fds[1].revents != 0 {
+                socketMayHaveData = false
+            }
         }
-        try readFrames()
+        if socketMayHaveData { try readFrames() }
         // A broker that went silent (network gone) is noticed here, since the non-blocking reads never wait.
         let heartbeat = configuration.heartbeatSeconds
         if heartbeat > 0, ContinuousClock.now - lastHeardFrom > .seconds(heartbeat * 2) {
@@ -124,11 +130,18 @@ final class ConnectionEngine: @unchecked Sendable {
     }
 
     /// Reads frames without waiting, up to a batch, so queued acks and publishes are not starved.
+    /// Each call also lets librabbitmq send a heartbeat when one is due. The socket is read once;
+    /// after that only what librabbitmq already buffered, since poll(2) says when more arrives.
     private func readFrames() throws(AMQPError) {
         guard let connection else { return }
         var zero = timeval(tv_sec: 0, tv_usec: 0)
         var frame = amqp_frame_t()
+        var socketRead = false
         for _ in 0..<512 {
+            if amqp_frames_enqueued(connection) == 0 && amqp_data_in_buffer(connection) == 0 {
+                if socketRead { break }
+                socketRead = true
+            }
             let status = amqp_simple_wait_frame_noblock(connection, &frame, &zero)
             if status == AMQP_STATUS_TIMEOUT.rawValue { break }
             guard status == AMQP_STATUS_OK.rawValue else { throw AMQPError(status) }
