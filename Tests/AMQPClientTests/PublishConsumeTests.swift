@@ -6,64 +6,53 @@ import TestSupport
 @Suite("Publishing and consuming against the real broker")
 struct PublishConsumeTests {
     @Test func confirmedMessagesAreConsumedExactlyOnce() async throws {
-        let connection = try TestEnvironment.connection("once")
-        defer { Task { await connection.close() } }
-        try await connection.waitUntilConnected()
-        let queue = TestEnvironment.uniqueQueue("once")
-        try await connection.declare(Topology(queues: [.init(queue)]))
-
-        let ids = (0..<200).map { _ in UUID().uuidString }
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for id in ids {
-                group.addTask {
-                    try await connection.publish(
-                        Array("{\"id\":\"\(id)\"}".utf8), exchange: "", routingKey: queue,
-                        properties: AMQPProperties(messageID: id, type: "test.v1", contentType: "application/json"))
+        try await withTestQueue("once") { connection, queue in
+            let ids = (0..<200).map { _ in UUID().uuidString }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for id in ids {
+                    group.addTask {
+                        try await connection.publish(
+                            Array("{\"id\":\"\(id)\"}".utf8), exchange: "", routingKey: queue,
+                            properties: AMQPProperties(messageID: id, type: "test.v1", contentType: "application/json"))
+                    }
                 }
+                try await group.waitForAll()
             }
-            try await group.waitForAll()
-        }
 
-        let consumer = try await connection.consume(queue: queue, prefetch: 50)
-        let received = try await collect(consumer, count: ids.count, timeout: .seconds(10))
-        #expect(Set(received.compactMap(\.properties.messageID)) == Set(ids))
-        #expect(received.count == ids.count)
-        #expect(received.allSatisfy { $0.properties.type == "test.v1" && $0.properties.persistent })
-        // Nothing more arrives, and the queue is empty once the acks are in.
-        let extra = try await collect(consumer, count: 1, timeout: .milliseconds(500))
-        #expect(extra.isEmpty)
-        await consumer.cancel()
-        #expect(try await connection.queueStatus(queue).messageCount == 0)
-        try await connection.deleteQueue(queue)
-        try await connection.deleteQueue(queue + ".dlq")
+            let consumer = try await connection.consume(queue: queue, prefetch: 50)
+            let received = try await collect(consumer, count: ids.count, timeout: .seconds(10))
+            #expect(Set(received.compactMap(\.properties.messageID)) == Set(ids))
+            #expect(received.count == ids.count)
+            #expect(received.allSatisfy { $0.properties.type == "test.v1" && $0.properties.persistent })
+            // Nothing more arrives, and the queue is empty once the acks are in.
+            let extra = try await collect(consumer, count: 1, timeout: .milliseconds(500))
+            #expect(extra.isEmpty)
+            await consumer.cancel()
+            #expect(try await connection.queueStatus(queue).messageCount == 0)
+        }
     }
 
     @Test func propertiesAndHeadersTravelIntact() async throws {
-        let connection = try TestEnvironment.connection("properties")
-        defer { Task { await connection.close() } }
-        try await connection.waitUntilConnected()
-        let queue = TestEnvironment.uniqueQueue("properties")
-        try await connection.declare(Topology(queues: [.init(queue)]))
-        let sent = AMQPProperties(
-            messageID: UUID().uuidString, type: "document.v1", contentType: "application/json",
-            timestamp: Date(timeIntervalSince1970: 1_764_000_000), appID: "tests",
-            userID: connection.configuration.user,
-            headers: ["traceparent": "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", "x-note": "Văn bản đến"])
-        try await connection.publish(Array("Liên đoàn Lao động".utf8), exchange: "", routingKey: queue, properties: sent)
-        let consumer = try await connection.consume(queue: queue)
-        let delivery = try #require(try await collect(consumer, count: 1, timeout: .seconds(5)).first)
-        #expect(String(decoding: delivery.body, as: UTF8.self) == "Liên đoàn Lao động")
-        #expect(delivery.properties.messageID == sent.messageID)
-        #expect(delivery.properties.type == sent.type)
-        #expect(delivery.properties.contentType == sent.contentType)
-        #expect(delivery.properties.timestamp == sent.timestamp)
-        #expect(delivery.properties.appID == "tests")
-        #expect(delivery.properties.userID == sent.userID)
-        #expect(delivery.properties.headers["traceparent"] == sent.headers["traceparent"])
-        #expect(delivery.properties.headers["x-note"] == "Văn bản đến")
-        await consumer.cancel()
-        try await connection.deleteQueue(queue)
-        try await connection.deleteQueue(queue + ".dlq")
+        try await withTestQueue("properties") { connection, queue in
+            let sent = AMQPProperties(
+                messageID: UUID().uuidString, type: "document.v1", contentType: "application/json",
+                timestamp: Date(timeIntervalSince1970: 1_764_000_000), appID: "tests",
+                userID: connection.configuration.user,
+                headers: ["traceparent": "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", "x-note": "Văn bản đến"])
+            try await connection.publish(Array("Liên đoàn Lao động".utf8), exchange: "", routingKey: queue, properties: sent)
+            let consumer = try await connection.consume(queue: queue)
+            let delivery = try #require(try await collect(consumer, count: 1, timeout: .seconds(5)).first)
+            #expect(String(decoding: delivery.body, as: UTF8.self) == "Liên đoàn Lao động")
+            #expect(delivery.properties.messageID == sent.messageID)
+            #expect(delivery.properties.type == sent.type)
+            #expect(delivery.properties.contentType == sent.contentType)
+            #expect(delivery.properties.timestamp == sent.timestamp)
+            #expect(delivery.properties.appID == "tests")
+            #expect(delivery.properties.userID == sent.userID)
+            #expect(delivery.properties.headers["traceparent"] == sent.headers["traceparent"])
+            #expect(delivery.properties.headers["x-note"] == "Văn bản đến")
+            await consumer.cancel()
+        }
     }
 
     @Test func unroutableMandatoryPublishThrows() async throws {
@@ -119,21 +108,16 @@ struct PublishConsumeTests {
     }
 
     @Test func quorumQueueHasADeadLetterQueueForRejectedMessages() async throws {
-        let connection = try TestEnvironment.connection("dlx")
-        defer { Task { await connection.close() } }
-        try await connection.waitUntilConnected()
-        let queue = TestEnvironment.uniqueQueue("dlx")
-        try await connection.declare(Topology(queues: [.init(queue)]))
-        try await connection.publish(Array("bad".utf8), exchange: "", routingKey: queue, properties: AMQPProperties(messageID: "r-1"))
-        let consumer = try await connection.consume(queue: queue)
-        let delivery = try #require(try await collect(consumer, count: 1, timeout: .seconds(5), ack: false).first)
-        delivery.nack(requeue: false)
-        await consumer.cancel()
-        let dlq = try await connection.consume(queue: queue + ".dlq")
-        let parked = try #require(try await collect(dlq, count: 1, timeout: .seconds(5)).first)
-        #expect(parked.properties.messageID == "r-1")
-        await dlq.cancel()
-        try await connection.deleteQueue(queue)
-        try await connection.deleteQueue(queue + ".dlq")
+        try await withTestQueue("dlx") { connection, queue in
+            try await connection.publish(Array("bad".utf8), exchange: "", routingKey: queue, properties: AMQPProperties(messageID: "r-1"))
+            let consumer = try await connection.consume(queue: queue)
+            let delivery = try #require(try await collect(consumer, count: 1, timeout: .seconds(5), ack: false).first)
+            delivery.nack(requeue: false)
+            await consumer.cancel()
+            let dlq = try await connection.consume(queue: queue + ".dlq")
+            let parked = try #require(try await collect(dlq, count: 1, timeout: .seconds(5)).first)
+            #expect(parked.properties.messageID == "r-1")
+            await dlq.cancel()
+        }
     }
 }

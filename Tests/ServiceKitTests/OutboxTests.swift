@@ -9,36 +9,31 @@ import TestSupport
 struct OutboxTests {
     @Test func eventCommittedWhileTheRelayIsStoppedReachesTheBrokerExactlyOnce() async throws {
         try await withDatabase { client in
-            let publisher = try TestEnvironment.connection("outbox")
-            defer { Task { await publisher.close() } }
-            try await publisher.waitUntilConnected()
-            let queue = TestEnvironment.uniqueQueue("outbox")
-            try await publisher.declare(Topology(queues: [.init(queue)]))
-            let message = OutboxMessage(type: "test.v1", exchange: "", routingKey: queue, body: Array("{\"value\":\"một\"}".utf8))
+            try await withTestQueue("outbox") { publisher, queue in
+                let message = OutboxMessage(type: "test.v1", exchange: "", routingKey: queue, body: Array("{\"value\":\"một\"}".utf8))
 
-            // The event is written with the data; no relay runs yet (stopped between commit and publish).
-            try await client.withTransaction(logger: testLogger) { connection in
-                try await Outbox.enqueue(message, on: connection, logger: testLogger)
+                // The event is written with the data; no relay runs yet (stopped between commit and publish).
+                try await client.withTransaction(logger: testLogger) { connection in
+                    try await Outbox.enqueue(message, on: connection, logger: testLogger)
+                }
+                #expect(try await count(client, "select count(*)::int from outbox where message_id = '\(message.messageID)'") == 1)
+                #expect(try await publisher.queueStatus(queue).messageCount == 0)
+
+                // The relay starts later, and runs again: the event is published once, then gone from the outbox.
+                let relay = OutboxRelay(client: client, publisher: publisher, appID: "tests", logger: testLogger)
+                try await relay.relayBatch()
+                try await relay.relayBatch()
+                #expect(try await count(client, "select count(*)::int from outbox where message_id = '\(message.messageID)'") == 0)
+
+                let consumer = try await publisher.consume(queue: queue)
+                let received = try await collect(consumer, count: 2, timeout: .seconds(2))
+                #expect(received.count == 1)
+                #expect(received.first?.properties.messageID == message.messageID.uuidString.lowercased())
+                #expect(received.first?.properties.type == "test.v1")
+                #expect(received.first?.properties.appID == "tests")
+                #expect(received.first.map { String(decoding: $0.body, as: UTF8.self) } == "{\"value\":\"một\"}")
+                await consumer.cancel()
             }
-            #expect(try await count(client, "select count(*)::int from outbox where message_id = '\(message.messageID)'") == 1)
-            #expect(try await publisher.queueStatus(queue).messageCount == 0)
-
-            // The relay starts later, and runs again: the event is published once, then gone from the outbox.
-            let relay = OutboxRelay(client: client, publisher: publisher, appID: "tests", logger: testLogger)
-            try await relay.relayBatch()
-            try await relay.relayBatch()
-            #expect(try await count(client, "select count(*)::int from outbox where message_id = '\(message.messageID)'") == 0)
-
-            let consumer = try await publisher.consume(queue: queue)
-            let received = try await collect(consumer, count: 2, timeout: .seconds(2))
-            #expect(received.count == 1)
-            #expect(received.first?.properties.messageID == message.messageID.uuidString.lowercased())
-            #expect(received.first?.properties.type == "test.v1")
-            #expect(received.first?.properties.appID == "tests")
-            #expect(received.first.map { String(decoding: $0.body, as: UTF8.self) } == "{\"value\":\"một\"}")
-            await consumer.cancel()
-            try await publisher.deleteQueue(queue)
-            try await publisher.deleteQueue(queue + ".dlq")
         }
     }
 

@@ -26,89 +26,74 @@ struct QueueWorkerTests {
 
     @Test func consumerKilledBeforeItsAckGetsTheMessageAgainAndTheInboxPreventsASecondEffect() async throws {
         try await withDatabase { client in
-            let connection = try TestEnvironment.connection("inbox")
-            defer { Task { await connection.close() } }
-            try await connection.waitUntilConnected()
-            let queue = TestEnvironment.uniqueQueue("inbox")
-            try await connection.declare(Topology(queues: [.init(queue)]))
-            let table = try await createEffectsTable(client)
-            let handler = RecordingHandler(table: table)
-            try await send(connection, queue, id: "msg-1", body: "{\"value\":\"một\"}")
+            try await withTestQueue("inbox") { connection, queue in
+                let table = try await createEffectsTable(client)
+                let handler = RecordingHandler(table: table)
+                try await send(connection, queue, id: "msg-1", body: "{\"value\":\"một\"}")
 
-            // First consumer: handles and commits, then dies before acking.
-            let doomed = try TestEnvironment.connection("inbox-doomed")
-            try await doomed.waitUntilConnected()
-            let first = try #require(try await collect(try await doomed.consume(queue: queue), count: 1, timeout: .seconds(5), ack: false).first)
-            try await client.withTransaction(logger: testLogger) { db in
-                #expect(try await Inbox.claim(messageID: "msg-1", type: "test.v1", consumer: queue, on: db, logger: testLogger))
-                try await handler.handle(
-                    IncomingMessageFixture.make(first), connection: db, logger: testLogger)
+                // First consumer: handles and commits, then dies before acking.
+                let doomed = try TestEnvironment.connection("inbox-doomed")
+                try await doomed.waitUntilConnected()
+                let first = try #require(try await collect(try await doomed.consume(queue: queue), count: 1, timeout: .seconds(5), ack: false).first)
+                try await client.withTransaction(logger: testLogger) { db in
+                    #expect(try await Inbox.claim(messageID: "msg-1", type: "test.v1", consumer: queue, on: db, logger: testLogger))
+                    try await handler.handle(
+                        IncomingMessageFixture.make(first), connection: db, logger: testLogger)
+                }
+                await doomed.close()
+
+                // The broker redelivers it; the worker finds it in the inbox, acks, and adds no effect.
+                let worker = QueueWorker(
+                    queue: queue, consumerConnection: connection, publisher: connection, client: client, handler: handler,
+                    logger: testLogger)
+                try await runWorker(worker) { try await connection.queueStatus(queue).messageCount == 0 }
+                try await Task.sleep(for: .milliseconds(300))
+                #expect(try await count(client, "select count(*)::int from \(table)") == 1)
+                #expect(try await connection.queueStatus(queue).messageCount == 0)
             }
-            await doomed.close()
-
-            // The broker redelivers it; the worker finds it in the inbox, acks, and adds no effect.
-            let worker = QueueWorker(
-                queue: queue, consumerConnection: connection, publisher: connection, client: client, handler: handler,
-                logger: testLogger)
-            try await runWorker(worker) { try await connection.queueStatus(queue).messageCount == 0 }
-            try await Task.sleep(for: .milliseconds(300))
-            #expect(try await count(client, "select count(*)::int from \(table)") == 1)
-            #expect(try await connection.queueStatus(queue).messageCount == 0)
-            try await connection.deleteQueue(queue)
-            try await connection.deleteQueue(queue + ".dlq")
         }
     }
 
     @Test func malformedMessageLandsInTheDeadLetterQueueWithTheReasonAndTheConsumerKeepsGoing() async throws {
         try await withDatabase { client in
-            let connection = try TestEnvironment.connection("dlq")
-            defer { Task { await connection.close() } }
-            try await connection.waitUntilConnected()
-            let queue = TestEnvironment.uniqueQueue("dlq")
-            try await connection.declare(Topology(queues: [.init(queue)]))
-            let table = try await createEffectsTable(client)
-            try await send(connection, queue, id: "bad-1", body: "this is not json")
-            try await send(connection, queue, id: "good-1", body: "{\"value\":\"hai\"}")
+            try await withTestQueue("dlq") { connection, queue in
+                let table = try await createEffectsTable(client)
+                try await send(connection, queue, id: "bad-1", body: "this is not json")
+                try await send(connection, queue, id: "good-1", body: "{\"value\":\"hai\"}")
 
-            let worker = QueueWorker(
-                queue: queue, consumerConnection: connection, publisher: connection, client: client,
-                handler: RecordingHandler(table: table), logger: testLogger)
-            try await runWorker(worker) { try await count(client, "select count(*)::int from \(table)") == 1 }
-            #expect(try await count(client, "select count(*)::int from \(table) where message_id = 'good-1'") == 1)
+                let worker = QueueWorker(
+                    queue: queue, consumerConnection: connection, publisher: connection, client: client,
+                    handler: RecordingHandler(table: table), logger: testLogger)
+                try await runWorker(worker) { try await count(client, "select count(*)::int from \(table)") == 1 }
+                #expect(try await count(client, "select count(*)::int from \(table) where message_id = 'good-1'") == 1)
 
-            let parked = try #require(
-                try await collect(try await connection.consume(queue: queue + ".dlq"), count: 1, timeout: .seconds(5)).first)
-            #expect(parked.properties.messageID == "bad-1")
-            #expect(parked.properties.headers["x-ioffice-error"]?.contains("JSON") == true)
-            #expect(parked.properties.headers["x-ioffice-queue"] == queue)
-            #expect(String(decoding: parked.body, as: UTF8.self) == "this is not json")
-            try await connection.deleteQueue(queue)
-            try await connection.deleteQueue(queue + ".dlq")
+                let parked = try #require(
+                    try await collect(try await connection.consume(queue: queue + ".dlq"), count: 1, timeout: .seconds(5)).first)
+                #expect(parked.properties.messageID == "bad-1")
+                #expect(parked.properties.headers["x-ioffice-error"]?.contains("JSON") == true)
+                #expect(parked.properties.headers["x-ioffice-queue"] == queue)
+                #expect(String(decoding: parked.body, as: UTF8.self) == "this is not json")
+            }
         }
     }
 
     @Test func failingMessageIsRetriedThenDeadLetteredWithItsLastError() async throws {
         try await withDatabase { client in
-            let connection = try TestEnvironment.connection("retry")
-            defer { Task { await connection.close() } }
-            try await connection.waitUntilConnected()
-            let queue = TestEnvironment.uniqueQueue("retry")
-            try await connection.declare(Topology(queues: [.init(queue)]))
-            try await send(connection, queue, id: "flaky-1", body: "{}")
-            try await send(connection, queue, id: "doomed-1", body: "{}")
+            try await withTestQueue("retry") { connection, queue in
+                try await send(connection, queue, id: "flaky-1", body: "{}")
+                try await send(connection, queue, id: "doomed-1", body: "{}")
 
-            // The first fails twice then succeeds on its third delivery; the second always fails.
-            let handler = FlakyHandler(failures: ["flaky-1": 2])
-            let worker = QueueWorker(
-                queue: queue, maxAttempts: 3, consumerConnection: connection, publisher: connection, client: client,
-                handler: handler, logger: testLogger)
-            try await runWorker(worker) { try await connection.queueStatus(queue + ".dlq").messageCount >= 1 }
-            let parked = try await collect(try await connection.consume(queue: queue + ".dlq"), count: 2, timeout: .seconds(2))
-            #expect(parked.count == 1)
-            #expect(parked.first?.properties.headers["x-ioffice-error"]?.contains("failed 3 times") == true)
-            #expect(try await count(client, "select count(*)::int from inbox where consumer = '\(queue)'") == 1)
-            try await connection.deleteQueue(queue)
-            try await connection.deleteQueue(queue + ".dlq")
+                // The first fails twice then succeeds on its third delivery; the second always fails.
+                let handler = FlakyHandler(failures: ["flaky-1": 2])
+                let worker = QueueWorker(
+                    queue: queue, maxAttempts: 3, consumerConnection: connection, publisher: connection, client: client,
+                    handler: handler, logger: testLogger)
+                try await runWorker(worker) { try await connection.queueStatus(queue + ".dlq").messageCount >= 1 }
+                let parked = try await collect(try await connection.consume(queue: queue + ".dlq"), count: 2, timeout: .seconds(2))
+                #expect(parked.count == 1)
+                #expect(parked.first?.properties.headers["x-ioffice-error"]?.contains("failed 3 times") == true)
+                #expect(try await count(client, "select count(*)::int from inbox where consumer = '\(queue)'") == 1)
+            }
         }
     }
 }

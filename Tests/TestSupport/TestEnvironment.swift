@@ -34,8 +34,6 @@ public enum TestEnvironment {
         let directory = FileManager.default.temporaryDirectory
         let outURL = directory.appendingPathComponent("ioffice-test-\(UUID().uuidString).out")
         let errURL = directory.appendingPathComponent("ioffice-test-\(UUID().uuidString).err")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
         defer {
             try? FileManager.default.removeItem(at: outURL)
             try? FileManager.default.removeItem(at: errURL)
@@ -45,8 +43,8 @@ public enum TestEnvironment {
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, outURL.path, O_WRONLY | O_TRUNC, 0o600)
-        posix_spawn_file_actions_addopen(&actions, 2, errURL.path, O_WRONLY | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 1, outURL.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, errURL.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var pid = pid_t()
@@ -102,4 +100,28 @@ public func collect(
 
 private final class Collected: Sendable {
     let list = Mutex<[AMQPDelivery]>([])
+}
+
+/// Runs `body` with a connected test connection and a fresh quorum queue (with its `.dlq`); deletes
+/// both queues and closes the connection afterwards, also when `body` fails.
+public func withTestQueue<T>(
+    _ name: String, _ body: (AMQPConnection, String) async throws -> T
+) async throws -> T {
+    let connection = try TestEnvironment.connection(name)
+    try await connection.waitUntilConnected()
+    let queue = TestEnvironment.uniqueQueue(name)
+    try await connection.declare(Topology(queues: [.init(queue)]))
+    func cleanUp() async {
+        try? await connection.deleteQueue(queue)
+        try? await connection.deleteQueue(queue + ".dlq")
+        await connection.close()
+    }
+    do {
+        let result = try await body(connection, queue)
+        await cleanUp()
+        return result
+    } catch {
+        await cleanUp()
+        throw error
+    }
 }
