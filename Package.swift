@@ -56,7 +56,10 @@ let package = Package(
             ],
             path: "Libraries/ServiceKit"
         ),
-        .executableTarget(name: "Documents", dependencies: ["ServiceKit", "Contracts"], path: "Services/Documents"),
+        // Folding, search keys and NFC: Documents (names, search) and Notify (SMS text) share them.
+        .target(name: "VietnameseText", path: "Libraries/VietnameseText"),
+        .executableTarget(
+            name: "Documents", dependencies: ["ServiceKit", "Contracts", "VietnameseText"], path: "Services/Documents"),
         .executableTarget(name: "Notify", dependencies: ["ServiceKit", "Contracts"], path: "Services/Notify"),
         .executableTarget(name: "Calendar", dependencies: ["ServiceKit", "Contracts"], path: "Services/Calendar"),
         .executableTarget(name: "Signing", dependencies: ["ServiceKit", "Contracts"], path: "Services/Signing"),
@@ -71,6 +74,8 @@ let package = Package(
             dependencies: ["Contracts", .product(name: "Yams", package: "Yams")],
             path: "Tests/ContractsTests"
         ),
+        .testTarget(name: "VietnameseTextTests", dependencies: ["VietnameseText"], path: "Tests/VietnameseTextTests"),
+        .testTarget(name: "DocumentsTests", dependencies: ["Documents"], path: "Tests/DocumentsTests"),
         .testTarget(name: "AMQPClientTests", dependencies: ["AMQPClient", "TestSupport"], path: "Tests/AMQPClientTests"),
         .testTarget(
             name: "ServiceKitTests",
