@@ -159,7 +159,8 @@ secret() { # name
 }
 
 # ---- RabbitMQ ---------------------------------------------------------------------------------
-rabbit_node=rabbit@localhost
+# A second stack on the same host (another checkout) needs its own node name as well as ports.
+rabbit_node="${IOFFICE_LOCAL_RABBIT_NODE:-rabbit@localhost}"
 rabbit_dir="$local_dir/rabbitmq"
 rabbit_log="$rabbit_dir/log/$rabbit_node.log"
 rabbit_pidfile="$rabbit_dir/mnesia/$rabbit_node.pid"
