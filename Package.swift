@@ -18,6 +18,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        // Access tokens (EdDSA JWTs), bcrypt and TOTP, and fetching the token key set from Documents.
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         // Tests only: reads asyncapi.yaml to check it against the contract types.
         .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.1"),
     ],
@@ -47,6 +51,8 @@ let package = Package(
             dependencies: [
                 "AMQPClient",
                 "Contracts",
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -59,7 +65,15 @@ let package = Package(
         // Folding, search keys and NFC: Documents (names, search) and Notify (SMS text) share them.
         .target(name: "VietnameseText", path: "Libraries/VietnameseText"),
         .executableTarget(
-            name: "Documents", dependencies: ["ServiceKit", "Contracts", "VietnameseText"], path: "Services/Documents"),
+            name: "Documents",
+            dependencies: [
+                "ServiceKit", "Contracts", "VietnameseText",
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
+            ],
+            path: "Services/Documents"),
         .executableTarget(name: "Notify", dependencies: ["ServiceKit", "Contracts"], path: "Services/Notify"),
         .executableTarget(name: "Calendar", dependencies: ["ServiceKit", "Contracts"], path: "Services/Calendar"),
         .executableTarget(name: "Signing", dependencies: ["ServiceKit", "Contracts"], path: "Services/Signing"),
@@ -75,7 +89,16 @@ let package = Package(
             path: "Tests/ContractsTests"
         ),
         .testTarget(name: "VietnameseTextTests", dependencies: ["VietnameseText"], path: "Tests/VietnameseTextTests"),
-        .testTarget(name: "DocumentsTests", dependencies: ["Documents"], path: "Tests/DocumentsTests"),
+        .testTarget(
+            name: "DocumentsTests",
+            dependencies: [
+                "Documents", "ServiceKit", "TestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            path: "Tests/DocumentsTests"),
         .testTarget(name: "AMQPClientTests", dependencies: ["AMQPClient", "TestSupport"], path: "Tests/AMQPClientTests"),
         .testTarget(
             name: "ServiceKitTests",

@@ -2,7 +2,7 @@
 public enum ContractRegistry {
     public static let allTypes: [any ContractMessage.Type] = [
         DocumentV1.self, StatusV1.self, RecallV1.self, SmsV1.self, SmsReportV1.self, VerifyRequestV1.self,
-        VerificationV1.self, NotificationRequestV1.self,
+        VerificationV1.self, NotificationRequestV1.self, DirectoryUserV1.self, DirectoryUnitV1.self,
     ]
 
     public static func type(named name: String) -> (any ContractMessage.Type)? {

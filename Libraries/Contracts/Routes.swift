@@ -12,6 +12,8 @@ public enum Routes {
     public static let signingVerifyQueue = "signing.verify"
     public static let signingVerifiedKey = "signing.verified"
     public static let notificationRequestedKey = "notification.requested"
+    public static let directoryUserChangedKey = "directory.user.changed"
+    public static let directoryUnitChangedKey = "directory.unit.changed"
 
     public static func document(to code: String) -> String { "document.\(code)" }
     public static func status(to code: String) -> String { "status.\(code)" }

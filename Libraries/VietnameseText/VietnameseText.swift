@@ -25,4 +25,9 @@ public enum VietnameseText {
 
     /// Unicode NFC, the form text is stored in.
     public static func nfc(_ text: String) -> String { text.precomposedStringWithCanonicalMapping }
+
+    /// What a name field stores: NFC, trimmed, runs of whitespace made one space.
+    public static func clean(_ text: String) -> String {
+        nfc(text).split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    }
 }

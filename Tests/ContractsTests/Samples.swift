@@ -64,6 +64,23 @@ enum Samples {
                 link: "/lich/cuoc-hop/1"),
             NotificationRequestV1(requestId: UUID(), recipients: [UUID()], channels: [.inApp], title: "Tin mới", body: "")
         ),
+        DirectoryUserV1.messageType: (
+            DirectoryUserV1(
+                userId: UUID(), username: "hoangthihuynh.vp", fullName: "Hoàng Thị Huỳnh", unitId: UUID(), position: "Chuyên viên",
+                phone: "+84912345678", email: "huynh@example.vn", roles: ["specialist"], permissions: ["sms.send"], active: true,
+                version: 3),
+            DirectoryUserV1(
+                userId: UUID(), username: "a.vp", fullName: "A", unitId: UUID(), position: "", phone: nil, email: nil, roles: [],
+                permissions: [], active: false, version: 1)
+        ),
+        DirectoryUnitV1.messageType: (
+            DirectoryUnitV1(
+                unitId: UUID(), parentId: UUID(), code: "VP", name: "Văn phòng", abbreviation: "VP", leaderIds: [UUID()],
+                deleted: false, version: 2),
+            DirectoryUnitV1(
+                unitId: UUID(), parentId: nil, code: "LDLD", name: "Liên đoàn", abbreviation: "LĐLĐ", leaderIds: [], deleted: true,
+                version: 1)
+        ),
     ]
 
     /// JSON object of a message, as the wire carries it.

@@ -1,3 +1,4 @@
+import JWTKit
 import AMQPClient
 import Foundation
 import Hummingbird
@@ -20,7 +21,7 @@ struct OperationalRoutesTests {
             registry.makeCounter(
                 descriptor: .init(namespace: "ioffice", metricName: "test", unitName: "total", helpText: "a test counter")
             ).increment()
-            let app = Application(router: ServiceRuntime.router(settings: settings, readiness: readiness, registry: registry))
+            let app = Application(router: ServiceRuntime.router(settings: settings, readiness: readiness, registry: registry, verifier: TokenVerifier(keys: .init())))
             try await app.test(.router) { http in
                 try await http.execute(uri: "/health", method: .get) { response in
                     #expect(response.status == .ok)
@@ -49,7 +50,9 @@ struct OperationalRoutesTests {
             let readiness = Readiness(client: client, connections: [], logger: testLogger)
             let settings = ServiceSettings(name: "notify", defaultPort: 0, environment: [:])
             let app = Application(
-                router: ServiceRuntime.router(settings: settings, readiness: readiness, registry: PrometheusCollectorRegistry()))
+                router: ServiceRuntime.router(
+                    settings: settings, readiness: readiness, registry: PrometheusCollectorRegistry(),
+                    verifier: TokenVerifier(keys: .init())))
             try await app.test(.router) { http in
                 try await http.execute(uri: "/api/v1/khong-co", method: .get) { response in
                     #expect(response.status == .notFound)

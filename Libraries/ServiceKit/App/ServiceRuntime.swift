@@ -1,6 +1,7 @@
 import AMQPClient
 import Foundation
 import Hummingbird
+import JWTKit
 import Logging
 import Metrics
 import PostgresNIO
@@ -18,6 +19,8 @@ public final class ServiceRuntime: Sendable {
     public let consumerConnection: AMQPConnection
     public let readiness: Readiness
     public let registry: PrometheusCollectorRegistry
+    /// Checks bearer tokens on every `/api/v1` route.
+    public let verifier: TokenVerifier
 
     /// Sets up process-wide logging and metrics; call once, from `main`.
     public static func bootstrap(_ settings: ServiceSettings) -> PrometheusCollectorRegistry {
@@ -32,13 +35,20 @@ public final class ServiceRuntime: Sendable {
         return registry
     }
 
-    public init(settings: ServiceSettings, registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) throws {
+    /// `makeVerifier` builds the token verifier from the database client (Documents checks sessions
+    /// there); by default the verifier fetches Documents' public keys from `settings.jwksURL`.
+    public init(
+        settings: ServiceSettings, registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
+        makeVerifier: ((PostgresClient) -> TokenVerifier)? = nil
+    ) throws {
         self.settings = settings
         self.registry = registry
         var logger = Logger(label: "ioffice.\(settings.name)")
         logger.logLevel = settings.logLevel
         self.logger = logger
         postgres = PostgresClient(configuration: try DatabaseURL.configuration(settings.databaseURL), backgroundLogger: logger)
+        verifier =
+            makeVerifier?(postgres) ?? TokenVerifier(keys: JWTKeyCollection(), source: RemoteKeySet(url: settings.jwksURL))
         publisher = AMQPConnection(configuration: try settings.amqpConfiguration(role: "publish"), logger: logger)
         consumerConnection = AMQPConnection(configuration: try settings.amqpConfiguration(role: "consume"), logger: logger)
         readiness = Readiness(client: postgres, connections: [publisher, consumerConnection], logger: logger)
@@ -51,25 +61,34 @@ public final class ServiceRuntime: Sendable {
             client: postgres, handler: handler, logger: logger)
     }
 
-    /// The router every service starts from: metrics, problem details, and the operational routes.
+    /// The router every service starts from: metrics, problem details, the operational routes, and an
+    /// authenticated `/api/v1` group (with `GET /api/v1/me`) handed to `routes` next to the router itself,
+    /// where public routes go.
     public static func router(
-        settings: ServiceSettings, readiness: Readiness, registry: PrometheusCollectorRegistry
-    ) -> Router<BasicRequestContext> {
-        let router = Router()
+        settings: ServiceSettings, readiness: Readiness, registry: PrometheusCollectorRegistry, verifier: TokenVerifier,
+        allowedBeforePasswordChange: Set<String> = [], routes: RouteBuilder = { _, _ in }
+    ) -> Router<ServiceRequestContext> {
+        let router = Router(context: ServiceRequestContext.self)
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: ProblemMiddleware())
         OperationalRoutes.add(to: router, service: settings.name, readiness: readiness, registry: registry)
+        let api = router.group("api/v1")
+            .add(middleware: AuthMiddleware(verifier: verifier, allowedBeforePasswordChange: allowedBeforePasswordChange))
+            .addMeRoute()
+        routes(router, api)
         return router
     }
 
     /// Runs the service as a process's `main`: on a fatal error, logs it and exits with status 1
     /// (instead of crashing), so operators read one clear line.
     public func runAsMain(
-        migrations: [Migration], topology: Topology, workers: [QueueWorker] = [],
-        routes: (Router<BasicRequestContext>) -> Void = { _ in }
+        migrations: [Migration], topology: Topology, workers: [QueueWorker] = [], startup: @escaping StartupStep = { _ in },
+        allowedBeforePasswordChange: Set<String> = [], routes: RouteBuilder = { _, _ in }
     ) async -> Never {
         do {
-            try await run(migrations: migrations, topology: topology, workers: workers, routes: routes)
+            try await run(
+                migrations: migrations, topology: topology, workers: workers, startup: startup,
+                allowedBeforePasswordChange: allowedBeforePasswordChange, routes: routes)
             logger.info("\(settings.name) stopped")
             exit(0)
         } catch {
@@ -78,20 +97,22 @@ public final class ServiceRuntime: Sendable {
         }
     }
 
-    /// Runs until SIGTERM/SIGINT: migrates the schema, declares the topology, then relays the outbox,
-    /// runs `workers` and serves HTTP (`/health`, `/ready`, `/metrics` plus `routes`).
+    /// Runs until SIGTERM/SIGINT: migrates the schema, runs `startup` (data the service needs before it
+    /// is ready), declares the topology, then relays the outbox, runs `workers` and serves HTTP
+    /// (`/health`, `/ready`, `/metrics` plus `routes`).
     public func run(
-        migrations: [Migration], topology: Topology, workers: [QueueWorker] = [],
-        routes: (Router<BasicRequestContext>) -> Void = { _ in }
+        migrations: [Migration], topology: Topology, workers: [QueueWorker] = [], startup: @escaping StartupStep = { _ in },
+        allowedBeforePasswordChange: Set<String> = [], routes: RouteBuilder = { _, _ in }
     ) async throws {
-        let router = Self.router(settings: settings, readiness: readiness, registry: registry)
-        routes(router)
+        let router = Self.router(
+            settings: settings, readiness: readiness, registry: registry, verifier: verifier,
+            allowedBeforePasswordChange: allowedBeforePasswordChange, routes: routes)
         let http = Application(
             router: router,
             configuration: .init(address: .hostname(settings.httpHost, port: settings.httpPort), serverName: settings.name),
             logger: logger)
         let messaging = MessagingService(
-            runtime: self, migrations: migrations, topology: topology, workers: workers,
+            runtime: self, migrations: migrations, topology: topology, workers: workers, startup: startup,
             relay: OutboxRelay(client: postgres, publisher: publisher, appID: settings.name, logger: logger))
         let group = ServiceGroup(
             configuration: .init(
@@ -100,12 +121,20 @@ public final class ServiceRuntime: Sendable {
     }
 }
 
+extension ServiceRuntime {
+    /// Adds a service's routes: public ones on the router, authenticated ones on the `/api/v1` group.
+    public typealias RouteBuilder = (Router<ServiceRequestContext>, RouterGroup<ServiceRequestContext>) -> Void
+    /// Work after migrations and before the service reports ready, such as creating the first account.
+    public typealias StartupStep = @Sendable (ServiceRuntime) async throws -> Void
+}
+
 /// Start-up (migrations, topology) followed by the outbox relay and the queue workers.
 struct MessagingService: Service {
     let runtime: ServiceRuntime
     let migrations: [Migration]
     let topology: Topology
     let workers: [QueueWorker]
+    let startup: ServiceRuntime.StartupStep
     let relay: OutboxRelay
 
     func run() async throws {
@@ -119,6 +148,7 @@ struct MessagingService: Service {
                     try await migrator.migrate(component: MessagingMigrations.component, MessagingMigrations.all)
                     try await migrator.migrate(component: runtime.settings.name, migrations)
                 }
+                try await retrying("start-up data", logger: logger) { try await startup(runtime) }
                 try await retrying("broker topology", logger: logger) {
                     try await runtime.publisher.waitUntilConnected(timeout: .seconds(5))
                     try await runtime.publisher.declare(topology)

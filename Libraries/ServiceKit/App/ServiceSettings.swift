@@ -15,6 +15,8 @@ public struct ServiceSettings: Sendable {
     public var agencyCode: String
     public var agencyName: String
     public var agencyAbbreviation: String
+    /// Where Documents publishes the public keys of its access tokens (`IOFFICE_AUTH_JWKS_URL`).
+    public var jwksURL: String
     /// Every other `IOFFICE_*` variable, for service-specific settings.
     public var environment: [String: String]
 
@@ -32,6 +34,7 @@ public struct ServiceSettings: Sendable {
         agencyCode = value("IOFFICE_AGENCY_CODE", "000.00.00.H11")
         agencyName = value("IOFFICE_AGENCY_NAME", "Liên đoàn Lao động tỉnh Cao Bằng")
         agencyAbbreviation = value("IOFFICE_AGENCY_ABBREVIATION", "LĐLĐ")
+        jwksURL = value("IOFFICE_AUTH_JWKS_URL", "http://127.0.0.1:8080/.well-known/jwks.json")
         self.environment = environment
     }
 

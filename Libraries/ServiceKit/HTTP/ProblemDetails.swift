@@ -8,16 +8,49 @@ public struct ProblemDetails: HTTPResponseError, Codable, Sendable {
     public var status: HTTPResponse.Status
     public var detail: String?
     public var instance: String?
+    /// Extension member: what is wrong with each field of the request, for forms to show beside the field.
+    public var errors: [FieldError]?
 
-    public init(type: String, title: String, status: HTTPResponse.Status, detail: String? = nil, instance: String? = nil) {
+    /// One field's problem, in Vietnamese.
+    public struct FieldError: Codable, Sendable, Equatable {
+        public var field: String
+        public var message: String
+        public init(field: String, message: String) {
+            self.field = field
+            self.message = message
+        }
+    }
+
+    public init(
+        type: String, title: String, status: HTTPResponse.Status, detail: String? = nil, instance: String? = nil,
+        errors: [FieldError]? = nil
+    ) {
         self.type = type
         self.title = title
         self.status = status
         self.detail = detail
         self.instance = instance
+        self.errors = errors
     }
 
-    enum CodingKeys: String, CodingKey { case type, title, status, detail, instance }
+    /// 422 for a request whose fields break the rules: one sentence per field in `detail`, and `errors`.
+    public static func invalid(_ errors: [FieldError]) -> ProblemDetails {
+        ProblemDetails(
+            type: "https://ioffice.example/problems/validation", title: "Dữ liệu không hợp lệ", status: .unprocessableContent,
+            detail: errors.map(\.message).joined(separator: " "), errors: errors)
+    }
+
+    /// 409 for a request that clashes with what is stored (a taken name, a unit still in use).
+    public static func conflict(_ detail: String) -> ProblemDetails {
+        ProblemDetails(type: "https://ioffice.example/problems/conflict", title: "Xung đột dữ liệu", status: .conflict, detail: detail)
+    }
+
+    /// 404 naming what was not found.
+    public static func notFound(_ detail: String) -> ProblemDetails {
+        ProblemDetails(type: "https://ioffice.example/problems/not-found", title: "Không tìm thấy", status: .notFound, detail: detail)
+    }
+
+    enum CodingKeys: String, CodingKey { case type, title, status, detail, instance, errors }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -26,6 +59,7 @@ public struct ProblemDetails: HTTPResponseError, Codable, Sendable {
         status = HTTPResponse.Status(code: try container.decode(Int.self, forKey: .status))
         detail = try container.decodeIfPresent(String.self, forKey: .detail)
         instance = try container.decodeIfPresent(String.self, forKey: .instance)
+        errors = try container.decodeIfPresent([FieldError].self, forKey: .errors)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -35,6 +69,7 @@ public struct ProblemDetails: HTTPResponseError, Codable, Sendable {
         try container.encode(status.code, forKey: .status)
         try container.encodeIfPresent(detail, forKey: .detail)
         try container.encodeIfPresent(instance, forKey: .instance)
+        try container.encodeIfPresent(errors, forKey: .errors)
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {

@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import PostgresNIO
 
 /// Turns every error a route throws into RFC 9457 problem details with a Vietnamese title, including the
 /// router's own 404 and 405; an unexpected error becomes a 500 whose details stay in the log.
@@ -11,15 +12,26 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     {
         do {
             return try await next(request, context)
-        } catch let problem as ProblemDetails {
-            throw problem
-        } catch let error as HTTPError {
-            throw ProblemDetails(
+        } catch let transaction as PostgresTransactionError where transaction.closureError != nil {
+            // A route that threw inside a transaction meant its own error, not the transaction's.
+            throw Self.problem(for: transaction.closureError!, request: request, context: context)
+        } catch {
+            throw Self.problem(for: error, request: request, context: context)
+        }
+    }
+
+    static func problem(for error: any Error, request: Request, context: Context) -> ProblemDetails {
+        switch error {
+        case var problem as ProblemDetails:
+            problem.instance = problem.instance ?? request.uri.path
+            return problem
+        case let error as HTTPError:
+            return ProblemDetails(
                 type: "https://ioffice.example/problems/http-\(error.status.code)", title: Self.title(for: error.status),
                 status: error.status, detail: error.body, instance: request.uri.path)
-        } catch {
+        default:
             context.logger.error("unexpected error", metadata: ["error": "\(String(reflecting: error))", "path": "\(request.uri.path)"])
-            throw ProblemDetails(
+            return ProblemDetails(
                 type: "https://ioffice.example/problems/internal", title: "Lỗi hệ thống", status: .internalServerError,
                 detail: "Hệ thống gặp lỗi khi xử lý yêu cầu. Vui lòng thử lại sau.", instance: request.uri.path)
         }

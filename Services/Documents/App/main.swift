@@ -1,7 +1,16 @@
+import Logging
 import ServiceKit
 
 // Documents: accounts and catalogs, incoming and outgoing documents, the inter-agency traffic.
 let settings = ServiceSettings(name: "documents", defaultPort: 8080)
 let registry = ServiceRuntime.bootstrap(settings)
-let runtime = try ServiceRuntime(settings: settings, registry: registry)
-await runtime.runAsMain(migrations: DocumentsMigrations.all, topology: DocumentsTopology.make(agencyCode: settings.agencyCode))
+let keyRing = TokenKeyRing()
+let runtime = try ServiceRuntime(settings: settings, registry: registry) { client in
+    TokenVerifier(keys: keyRing.keys, revocation: SessionStore(client: client, logger: Logger(label: "ioffice.documents.sessions")))
+}
+let accounts = Accounts(client: runtime.postgres, logger: runtime.logger, settings: settings, keyRing: keyRing)
+await runtime.runAsMain(
+    migrations: DocumentsMigrations.all, topology: DocumentsTopology.make(agencyCode: settings.agencyCode),
+    startup: { _ in try await Bootstrap.run(accounts: accounts, settings: settings) },
+    allowedBeforePasswordChange: AuthRoutes.allowedBeforePasswordChange,
+    routes: DocumentsHTTP.routes(accounts: accounts))

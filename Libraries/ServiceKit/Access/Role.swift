@@ -1,5 +1,5 @@
 /// What a person does in the office (PRODUCT.md "Who uses it"); a person may hold several roles.
-enum Role: String, Codable, Sendable, CaseIterable {
+public enum Role: String, Codable, Sendable, CaseIterable {
     /// Văn thư: registers incoming documents, numbers and issues outgoing ones.
     case clerk
     /// Chuyên viên: handles assigned documents, drafts outgoing ones.
@@ -12,30 +12,13 @@ enum Role: String, Codable, Sendable, CaseIterable {
     case admin
 
     /// The name a person reads on screen.
-    var vietnameseName: String {
+    public var vietnameseName: String {
         switch self {
         case .clerk: "Văn thư"
         case .specialist: "Chuyên viên"
         case .unitLeader: "Lãnh đạo đơn vị"
         case .head: "Thủ trưởng cơ quan"
         case .admin: "Quản trị"
-        }
-    }
-}
-
-/// Rights granted on top of roles.
-enum Permission: String, Codable, Sendable, CaseIterable {
-    case smsSend = "sms.send"
-    case newsPublish = "news.publish"
-    case calendarPublishAgency = "calendar.publishAgency"
-    case reportsView = "reports.view"
-
-    var vietnameseName: String {
-        switch self {
-        case .smsSend: "Gửi tin nhắn SMS"
-        case .newsPublish: "Đăng tin nội bộ"
-        case .calendarPublishAgency: "Phát hành lịch công tác cơ quan"
-        case .reportsView: "Xem báo cáo thống kê"
         }
     }
 }

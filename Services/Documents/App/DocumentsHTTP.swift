@@ -1,0 +1,21 @@
+import Hummingbird
+import ServiceKit
+
+/// Every Documents route, public and authenticated.
+enum DocumentsHTTP {
+    static func routes(accounts: Accounts) -> ServiceRuntime.RouteBuilder {
+        { router, api in
+            AuthRoutes(accounts: accounts).add(public: router, api: api)
+            UnitRoutes(accounts: accounts).add(to: api)
+            UserRoutes(accounts: accounts).add(to: api)
+            DirectoryRoutes(accounts: accounts).add(to: api)
+            UsageLogRoutes(accounts: accounts).add(to: api)
+            CatalogRoutes<DocumentTypeEntry>(client: accounts.client, logger: accounts.logger).add(to: api)
+            CatalogRoutes<DocumentFieldEntry>(client: accounts.client, logger: accounts.logger).add(to: api)
+            CatalogRoutes<RegisterEntry>(client: accounts.client, logger: accounts.logger).add(to: api)
+            CatalogRoutes<AgencyEntry>(client: accounts.client, logger: accounts.logger).add(to: api)
+            CatalogRoutes<DistrictEntry>(client: accounts.client, logger: accounts.logger).add(to: api)
+            CatalogRoutes<WardEntry>(client: accounts.client, logger: accounts.logger).add(to: api)
+        }
+    }
+}
