@@ -455,6 +455,8 @@ print_addresses() {
     printf '%-10s amqp://127.0.0.1:%s/ioffice (management http://127.0.0.1:%s)\n' rabbitmq "$amqp_port" "$mgmt_port"
     printf '%-10s postgres://127.0.0.1:%s\n' postgres "$pg_port"
     printf 'credentials: %s/<service>.env\n' "$env_dir"
+    printf 'first login: admin / %s at http://127.0.0.1:%s/api/v1/auth/login (one-time: you must change it; after that, your own)\n' \
+        "$(secret admin-initial-password)" "$(service_port documents)"
 }
 
 # SIGTERM to every running service, then SIGKILL whichever has not exited after the timeout.
