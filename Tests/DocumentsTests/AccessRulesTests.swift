@@ -159,6 +159,29 @@ struct AccessRulesTests {
         }
     }
 
+    @Test func anAdminResetVoidsTheSessionsAndForcesAChangeAgain() async throws {
+        try await DocumentsHarness.with { harness in
+            try await harness.application.test(.router) { client in
+                let people = try await Self.people(client)
+                let me = try await client.send(.get, "/api/v1/me", token: people.specialist).decoded(MeResponse.self)
+                let reset = try await client.send(.post, "/api/v1/users/\(me.id)/password-reset", token: people.admin)
+                #expect(reset.status == .ok)
+                let password = try reset.decoded(ResetPassword.self).initialPassword
+                #expect(try await client.send(.get, "/api/v1/me", token: people.specialist).status == .unauthorized)
+                let again = try await client.login("chuyenvien.test", password)
+                #expect(again.mustChangePassword)
+                // The old password is gone, and the new one must differ from the one-time one.
+                let old = try await client.send(
+                    .post, "/api/v1/auth/login", json: ["username": "chuyenvien.test", "password": people.specialistPassword])
+                #expect(old.status == .unauthorized)
+                let same = try await client.send(
+                    .post, "/api/v1/auth/password", token: again.token, json: ["currentPassword": password, "newPassword": password])
+                #expect(same.status == .unprocessableContent)
+                #expect(same.problem?.errors?.map(\.message).contains("Mật khẩu mới phải khác mật khẩu cũ.") == true)
+            }
+        }
+    }
+
     struct DirectoryPage: Decodable { var items: [DirectoryEntry]; var total: Int }
 }
 
