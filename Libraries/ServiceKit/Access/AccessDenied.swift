@@ -1,3 +1,4 @@
+import Contracts
 import Hummingbird
 
 /// Why a request was not let through, as problem details a person can act on.

@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 
 /// The person behind a request, as their verified token says.

@@ -1,5 +1,5 @@
+import Contracts
 import Foundation
-import ServiceKit
 import VietnameseText
 
 /// What an admin types for a user, checked and normalised: names in NFC, phone in E.164, roles and

@@ -1,3 +1,5 @@
+/// The identity vocabulary every service shares: kept here, with the contracts, because tokens and
+/// directory events carry these names.
 /// What a person does in the office (PRODUCT.md "Who uses it"); a person may hold several roles.
 public enum Role: String, Codable, Sendable, CaseIterable {
     /// Văn thư: registers incoming documents, numbers and issues outgoing ones.
