@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -13,15 +14,18 @@ import TestSupport
 /// start (root unit, `admin` with a known one-time password) and sees no other test's data.
 struct DocumentsHarness: Sendable {
     static let adminPassword = "Khoi-tao-2026"
+    static let us = AgencyRef(code: "000.00.00.H11", name: "Liên đoàn Lao động tỉnh Cao Bằng")
 
     let client: PostgresClient
     let accounts: Accounts
     let settings: ServiceSettings
     let verifier: TokenVerifier
+    /// Our agency, as the routes name it in statuses.
+    let us: AgencyRef
 
     /// Runs `body` with the harness, then drops its schema.
     static func with<T>(
-        environment: [String: String] = [:], _ body: (DocumentsHarness) async throws -> T
+        environment: [String: String] = [:], us: AgencyRef = DocumentsHarness.us, _ body: (DocumentsHarness) async throws -> T
     ) async throws -> T {
         let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
         var configuration = try DatabaseURL.configuration(TestEnvironment.databaseURL)
@@ -42,7 +46,7 @@ struct DocumentsHarness: Sendable {
                 let accounts = Accounts(client: client, logger: testLogger, settings: settings, keyRing: keyRing)
                 try await Bootstrap.run(accounts: accounts, settings: settings)
                 let verifier = TokenVerifier(keys: keyRing.keys, revocation: SessionStore(client: client, logger: testLogger))
-                let harness = DocumentsHarness(client: client, accounts: accounts, settings: settings, verifier: verifier)
+                let harness = DocumentsHarness(client: client, accounts: accounts, settings: settings, verifier: verifier, us: us)
                 let result = try await body(harness)
                 try await client.query(PostgresQuery(unsafeSQL: "drop schema \(schema) cascade"))
                 return result
@@ -60,7 +64,7 @@ struct DocumentsHarness: Sendable {
                 settings: settings, readiness: Readiness(client: client, connections: [], logger: testLogger),
                 registry: PrometheusCollectorRegistry(), verifier: verifier,
                 allowedBeforePasswordChange: AuthRoutes.allowedBeforePasswordChange,
-                routes: DocumentsHTTP.routes(accounts: accounts)))
+                routes: DocumentsHTTP.routes(accounts: accounts, us: us)))
     }
 
     /// The database alone, for checks inside `#expect` (the router is not Sendable).
@@ -91,6 +95,7 @@ extension TestClientProtocol {
         var headers: HTTPFields = [.contentType: "application/json"]
         if let token { headers[.authorization] = "Bearer \(token)" }
         let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
         return try await execute(uri: path, method: method, headers: headers, body: ByteBuffer(bytes: try encoder.encode(body)))
     }
 

@@ -1,15 +1,17 @@
+import Contracts
 import Hummingbird
 import ServiceKit
 
 /// Every Documents route, public and authenticated.
 enum DocumentsHTTP {
-    static func routes(accounts: Accounts) -> ServiceRuntime.RouteBuilder {
+    static func routes(accounts: Accounts, us: AgencyRef) -> ServiceRuntime.RouteBuilder {
         { router, api in
             AuthRoutes(accounts: accounts).add(public: router, api: api)
             UnitRoutes(accounts: accounts).add(to: api)
             UserRoutes(accounts: accounts).add(to: api)
             DirectoryRoutes(accounts: accounts).add(to: api)
             UsageLogRoutes(accounts: accounts).add(to: api)
+            IncomingRoutes(accounts: accounts, us: us).add(to: api)
             CatalogRoutes<DocumentTypeEntry>(client: accounts.client, logger: accounts.logger).add(to: api)
             CatalogRoutes<DocumentFieldEntry>(client: accounts.client, logger: accounts.logger).add(to: api)
             CatalogRoutes<RegisterEntry>(client: accounts.client, logger: accounts.logger).add(to: api)

@@ -1,3 +1,4 @@
+import Contracts
 import Logging
 import ServiceKit
 
@@ -9,8 +10,10 @@ let runtime = try ServiceRuntime(settings: settings, registry: registry) { clien
     TokenVerifier(keys: keyRing.keys, revocation: SessionStore(client: client, logger: Logger(label: "ioffice.documents.sessions")))
 }
 let accounts = Accounts(client: runtime.postgres, logger: runtime.logger, settings: settings, keyRing: keyRing)
+let us = AgencyRef(code: settings.agencyCode, name: settings.agencyName)
+let inbound = runtime.worker(queue: Routes.inboundQueue(of: settings.agencyCode), handler: InboundHandler(us: us))
 await runtime.runAsMain(
-    migrations: DocumentsMigrations.all, topology: DocumentsTopology.make(agencyCode: settings.agencyCode),
+    migrations: DocumentsMigrations.all, topology: DocumentsTopology.make(agencyCode: settings.agencyCode), workers: [inbound],
     startup: { _ in try await Bootstrap.run(accounts: accounts, settings: settings) },
     allowedBeforePasswordChange: AuthRoutes.allowedBeforePasswordChange,
-    routes: DocumentsHTTP.routes(accounts: accounts))
+    routes: DocumentsHTTP.routes(accounts: accounts, us: us))

@@ -14,6 +14,8 @@ enum UsageAction: String, Codable, Sendable, CaseIterable {
     case unitUpdated
     case unitDeleted
     case catalogChanged
+    case incomingRegistered
+    case incomingAction
 
     var vietnameseName: String {
         switch self {
@@ -31,6 +33,8 @@ enum UsageAction: String, Codable, Sendable, CaseIterable {
         case .unitUpdated: "Sửa đơn vị"
         case .unitDeleted: "Xóa đơn vị"
         case .catalogChanged: "Sửa danh mục"
+        case .incomingRegistered: "Vào sổ văn bản đến"
+        case .incomingAction: "Xử lý văn bản đến"
         }
     }
 }

@@ -2,5 +2,8 @@ import ServiceKit
 
 /// Documents' own schema, in order; the outbox and inbox come from ServiceKit's messaging migrations.
 enum DocumentsMigrations {
-    static let all: [Migration] = [AccountsSchema.migration, CatalogSchema.migration, CatalogSchema.documentTypesSeed]
+    static let all: [Migration] = [
+        AccountsSchema.migration, CatalogSchema.migration, CatalogSchema.documentTypesSeed, IncomingSchema.migration,
+        IncomingSchema.defaultRegisters,
+    ]
 }
