@@ -82,12 +82,12 @@ public final class ServiceRuntime: Sendable {
     /// Runs the service as a process's `main`: on a fatal error, logs it and exits with status 1
     /// (instead of crashing), so operators read one clear line.
     public func runAsMain(
-        migrations: [Migration], topology: Topology, workers: [QueueWorker] = [], startup: @escaping StartupStep = { _ in },
-        allowedBeforePasswordChange: Set<String> = [], routes: RouteBuilder = { _, _ in }
+        migrations: [Migration], topology: Topology, workers: [QueueWorker] = [], background: [any Service] = [],
+        startup: @escaping StartupStep = { _ in }, allowedBeforePasswordChange: Set<String> = [], routes: RouteBuilder = { _, _ in }
     ) async -> Never {
         do {
             try await run(
-                migrations: migrations, topology: topology, workers: workers, startup: startup,
+                migrations: migrations, topology: topology, workers: workers, background: background, startup: startup,
                 allowedBeforePasswordChange: allowedBeforePasswordChange, routes: routes)
             logger.info("\(settings.name) stopped")
             exit(0)
@@ -98,11 +98,11 @@ public final class ServiceRuntime: Sendable {
     }
 
     /// Runs until SIGTERM/SIGINT: migrates the schema, runs `startup` (data the service needs before it
-    /// is ready), declares the topology, then relays the outbox, runs `workers` and serves HTTP
+    /// is ready), declares the topology, then relays the outbox, runs `workers` and `background` jobs, and serves HTTP
     /// (`/health`, `/ready`, `/metrics` plus `routes`).
     public func run(
-        migrations: [Migration], topology: Topology, workers: [QueueWorker] = [], startup: @escaping StartupStep = { _ in },
-        allowedBeforePasswordChange: Set<String> = [], routes: RouteBuilder = { _, _ in }
+        migrations: [Migration], topology: Topology, workers: [QueueWorker] = [], background: [any Service] = [],
+        startup: @escaping StartupStep = { _ in }, allowedBeforePasswordChange: Set<String> = [], routes: RouteBuilder = { _, _ in }
     ) async throws {
         let router = Self.router(
             settings: settings, readiness: readiness, registry: registry, verifier: verifier,
@@ -112,7 +112,7 @@ public final class ServiceRuntime: Sendable {
             configuration: .init(address: .hostname(settings.httpHost, port: settings.httpPort), serverName: settings.name),
             logger: logger)
         let messaging = MessagingService(
-            runtime: self, migrations: migrations, topology: topology, workers: workers, startup: startup,
+            runtime: self, migrations: migrations, topology: topology, workers: workers, background: background, startup: startup,
             relay: OutboxRelay(client: postgres, publisher: publisher, appID: settings.name, logger: logger))
         let group = ServiceGroup(
             configuration: .init(
@@ -134,6 +134,8 @@ struct MessagingService: Service {
     let migrations: [Migration]
     let topology: Topology
     let workers: [QueueWorker]
+    /// Periodic jobs, started with the workers once start-up is done.
+    let background: [any Service]
     let startup: ServiceRuntime.StartupStep
     let relay: OutboxRelay
 
@@ -164,6 +166,7 @@ struct MessagingService: Service {
             try await withThrowingDiscardingTaskGroup { group in
                 group.addTask { try await relay.run() }
                 for worker in workers { group.addTask { try await worker.run() } }
+                for job in background { group.addTask { try await job.run() } }
             }
         }
         await runtime.consumerConnection.close()

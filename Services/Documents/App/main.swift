@@ -14,6 +14,7 @@ let us = AgencyRef(code: settings.agencyCode, name: settings.agencyName)
 let inbound = runtime.worker(queue: Routes.inboundQueue(of: settings.agencyCode), handler: InboundHandler(us: us))
 await runtime.runAsMain(
     migrations: DocumentsMigrations.all, topology: DocumentsTopology.make(agencyCode: settings.agencyCode), workers: [inbound],
+    background: [DeadlineWatch(client: runtime.postgres, logger: runtime.logger)],
     startup: { _ in try await Bootstrap.run(accounts: accounts, settings: settings) },
     allowedBeforePasswordChange: AuthRoutes.allowedBeforePasswordChange,
     routes: DocumentsHTTP.routes(accounts: accounts, us: us))
