@@ -22,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        // Benchmarks only: the HTTP method type of AsyncHTTPClient's requests.
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         // Tests only: reads asyncapi.yaml to check it against the contract types.
         .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.1"),
     ],
@@ -77,6 +79,17 @@ let package = Package(
         .executableTarget(name: "Notify", dependencies: ["ServiceKit", "Contracts"], path: "Services/Notify"),
         .executableTarget(name: "Calendar", dependencies: ["ServiceKit", "Contracts"], path: "Services/Calendar"),
         .executableTarget(name: "Signing", dependencies: ["ServiceKit", "Contracts"], path: "Services/Signing"),
+        .executableTarget(
+            name: "IncomingBench",
+            dependencies: [
+                "AMQPClient", "Contracts", "ServiceKit", "VietnameseText",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Benchmarks/IncomingBench"
+        ),
         .executableTarget(
             name: "AMQPBench",
             dependencies: ["AMQPClient"],

@@ -120,7 +120,7 @@ func withInbound<T>(
     try await connection.purgeQueue(Routes.inboundQueue(of: ourCode))
     try await connection.purgeQueue(Routes.inboundQueue(of: ourCode) + ".dlq")
     let worker = QueueWorker(
-        queue: Routes.inboundQueue(of: ourCode), prefetch: 16, consumerConnection: connection, publisher: connection,
+        queue: Routes.inboundQueue(of: ourCode), prefetch: 16, concurrency: 8, consumerConnection: connection, publisher: connection,
         client: harness.client, handler: InboundHandler(us: AgencyRef(code: ourCode, name: "Liên đoàn"), limits: limits), logger: testLogger)
     let relay = OutboxRelay(client: harness.client, publisher: connection, appID: "documents", logger: testLogger)
     do {

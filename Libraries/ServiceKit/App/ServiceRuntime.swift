@@ -55,9 +55,9 @@ public final class ServiceRuntime: Sendable {
     }
 
     /// A worker for `queue` on this runtime's connections and database.
-    public func worker(queue: String, handler: any MessageHandler, prefetch: UInt16 = 32) -> QueueWorker {
+    public func worker(queue: String, handler: any MessageHandler, prefetch: UInt16 = 32, concurrency: Int = 1) -> QueueWorker {
         QueueWorker(
-            queue: queue, prefetch: prefetch, consumerConnection: consumerConnection, publisher: publisher,
+            queue: queue, prefetch: prefetch, concurrency: concurrency, consumerConnection: consumerConnection, publisher: publisher,
             client: postgres, handler: handler, logger: logger)
     }
 

@@ -13,13 +13,15 @@ import Synchronization
 ///   reason in `x-ioffice-error`, then acked: it never vanishes and never blocks the queue.
 /// - Any other error is retried by requeueing, with a growing pause, until the message has been
 ///   delivered `maxAttempts` times; then it is dead-lettered the same way with the last error.
-/// On graceful shutdown it stops taking messages, finishes the one in hand and acks it; what was
-/// prefetched but not started goes back to the queue.
+/// Up to `concurrency` messages are handled at once, each in its own transaction (the inbox makes two
+/// deliveries of one message id wait for each other). On graceful shutdown it stops taking messages,
+/// finishes those in hand and acks them; what was prefetched but not started goes back to the queue.
 public final class QueueWorker: Service {
     public let queue: String
     let consumerName: String
     let prefetch: UInt16
     let maxAttempts: Int
+    let concurrency: Int
     let consumerConnection: AMQPConnection
     let publisher: AMQPConnection
     let client: PostgresClient
@@ -32,7 +34,7 @@ public final class QueueWorker: Service {
     private let retried: Counter
 
     public init(
-        queue: String, consumerName: String? = nil, prefetch: UInt16 = 32, maxAttempts: Int = 5,
+        queue: String, consumerName: String? = nil, prefetch: UInt16 = 32, maxAttempts: Int = 5, concurrency: Int = 1,
         consumerConnection: AMQPConnection, publisher: AMQPConnection, client: PostgresClient,
         handler: any MessageHandler, logger: Logger
     ) {
@@ -40,6 +42,7 @@ public final class QueueWorker: Service {
         self.consumerName = consumerName ?? queue
         self.prefetch = prefetch
         self.maxAttempts = maxAttempts
+        self.concurrency = max(1, min(concurrency, Int(prefetch)))
         self.consumerConnection = consumerConnection
         self.publisher = publisher
         self.client = client
@@ -56,12 +59,32 @@ public final class QueueWorker: Service {
         let consumer = try await consumerConnection.consume(queue: queue, prefetch: prefetch)
         logger.info("consuming", metadata: ["queue": "\(queue)"])
         try await withGracefulShutdownHandler {
-            for try await delivery in consumer {
-                if stopping.load(ordering: .relaxed) {
-                    delivery.nack(requeue: true)
-                    continue
+            try await withThrowingDiscardingTaskGroup { group in
+                var inFlight = 0
+                let finished = AsyncStream<Void>.makeStream()
+                var completions = finished.stream.makeAsyncIterator()
+                for try await delivery in consumer {
+                    if stopping.load(ordering: .relaxed) {
+                        delivery.nack(requeue: true)
+                        continue
+                    }
+                    if concurrency == 1 {
+                        await process(delivery)
+                        continue
+                    }
+                    // At most `concurrency` at once: wait for one to finish before starting another.
+                    if inFlight == concurrency {
+                        _ = await completions.next()
+                        inFlight -= 1
+                    }
+                    inFlight += 1
+                    let done = finished.continuation
+                    group.addTask {
+                        await self.process(delivery)
+                        done.yield()
+                    }
                 }
-                await process(delivery)
+                finished.continuation.finish()
             }
         } onGracefulShutdown: {
             self.stopping.store(true, ordering: .relaxed)

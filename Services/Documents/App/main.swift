@@ -11,7 +11,8 @@ let runtime = try ServiceRuntime(settings: settings, registry: registry) { clien
 }
 let accounts = Accounts(client: runtime.postgres, logger: runtime.logger, settings: settings, keyRing: keyRing)
 let us = AgencyRef(code: settings.agencyCode, name: settings.agencyName)
-let inbound = runtime.worker(queue: Routes.inboundQueue(of: settings.agencyCode), handler: InboundHandler(us: us))
+// Several documents at once: each is its own transaction, and only the arrival number is taken in order.
+let inbound = runtime.worker(queue: Routes.inboundQueue(of: settings.agencyCode), handler: InboundHandler(us: us), concurrency: 16)
 await runtime.runAsMain(
     migrations: DocumentsMigrations.all, topology: DocumentsTopology.make(agencyCode: settings.agencyCode), workers: [inbound],
     background: [DeadlineWatch(client: runtime.postgres, logger: runtime.logger)],

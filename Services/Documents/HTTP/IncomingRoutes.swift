@@ -178,7 +178,8 @@ struct IncomingRoutes {
                 signerPosition: VietnameseText.clean(body.signerPosition ?? ""), urgency: urgency,
                 paperCopyFollows: false, senderDueDate: body.dueDate.flatMap(CalendarDate.init), registeredBy: caller.id, attachments: scans)
             let now = Date()
-            let number = try await IncomingStore.register(record, at: now, on: connection, logger: logger)
+            try await IncomingStore.store(record, at: now, on: connection, logger: logger)
+            let number = try await IncomingStore.number(record.id, on: connection, logger: logger)
             try await IncomingStore.history(
                 record.id, actor: (caller.id, caller.fullName), action: "registered", comment: "Số đến \(number)", at: now,
                 on: connection, logger: logger)

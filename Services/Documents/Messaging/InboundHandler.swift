@@ -71,11 +71,12 @@ struct InboundHandler: MessageHandler {
             attachments: document.attachments.map {
                 .init(id: UUID(), name: $0.name, contentType: $0.contentType, bytes: $0.bytes ?? [], sha256: $0.sha256.lowercased())
             })
-        let number = try await IncomingStore.register(record, at: now, on: connection, logger: logger)
-        try await IncomingStore.history(
-            record.id, actor: (nil, sender.name), action: "received", comment: "Số đến \(number)", at: now, on: connection, logger: logger)
+        try await IncomingStore.store(record, at: now, on: connection, logger: logger)
         try await StatusReplies.send(
             [.received, .accepted], documentId: document.documentId, to: sender, from: us, at: now, on: connection, logger: logger)
+        let number = try await IncomingStore.number(record.id, on: connection, logger: logger)
+        try await IncomingStore.history(
+            record.id, actor: (nil, sender.name), action: "received", comment: "Số đến \(number)", at: now, on: connection, logger: logger)
     }
 
     private func recall(_ message: IncomingMessage, _ connection: PostgresConnection, _ logger: Logger) async throws {

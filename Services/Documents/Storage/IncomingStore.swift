@@ -5,19 +5,10 @@ import PostgresNIO
 
 /// SQL for incoming documents and their handling.
 enum IncomingStore {
-    /// Registers the document with the next arrival number of its register for the year; returns it.
-    /// The counter row stays locked until commit, so concurrent registrations queue and a rollback
-    /// gives the number back: no gap, no repeat.
-    static func register(_ record: IncomingRecord, at now: Date, on connection: PostgresConnection, logger: Logger) async throws -> Int {
+    /// Stores the document and its files, not yet numbered: `number(_:)` gives it its arrival number as
+    /// the transaction's last step.
+    static func store(_ record: IncomingRecord, at now: Date, on connection: PostgresConnection, logger: Logger) async throws {
         let year = ArrivalCheck.arrivalYear(now)
-        var number = 0
-        for try await next in try await connection.query(
-            """
-            insert into register_counters (register_id, year, last_number) values (\(record.registerId), \(year), 1)
-            on conflict (register_id, year) do update set last_number = register_counters.last_number + 1
-            returning last_number
-            """, logger: logger
-        ).decode(Int.self) { number = next }
         try await connection.query(
             """
             insert into incoming_documents (
@@ -25,7 +16,7 @@ enum IncomingStore {
                 number, notation, issued_at, issued_place, document_type, subject, signer_name, signer_position, urgency,
                 paper_copy_follows, sender_due_date, received_at, registered_by, state, reported, search_text)
             values (
-                \(record.id), \(record.registerId), \(year), \(number), \(record.source.rawValue), \(record.senderCode), \(record.senderName),
+                \(record.id), \(record.registerId), \(year), null, \(record.source.rawValue), \(record.senderCode), \(record.senderName),
                 \(record.senderDocumentId), \(record.contentHash), \(record.number), \(record.notation), \(record.issuedAt.description)::date,
                 \(record.issuedPlace), \(record.documentType), \(record.subject), \(record.signerName), \(record.signerPosition),
                 \(record.urgency.rawValue), \(record.paperCopyFollows), \(record.senderDueDate?.description)::date, \(now),
@@ -39,8 +30,26 @@ enum IncomingStore {
                         \(ByteBuffer(bytes: file.bytes)), \(record.registeredBy))
                 """, logger: logger)
         }
-        return number
     }
+
+    /// The next arrival number of the document's register for its year, written to the document.
+    /// The counter row stays locked until commit, so concurrent registrations queue here and a rollback
+    /// gives the number back: no gap, no repeat. Call it last, so the lock is held only briefly.
+    static func number(_ id: UUID, on connection: PostgresConnection, logger: Logger) async throws -> Int {
+        let rows = try await connection.query(
+            """
+            with document as (select register_id, arrival_year from incoming_documents where id = \(id)),
+            next as (
+                insert into register_counters (register_id, year, last_number) select register_id, arrival_year, 1 from document
+                on conflict (register_id, year) do update set last_number = register_counters.last_number + 1
+                returning last_number)
+            update incoming_documents set arrival_number = (select last_number from next) where id = \(id) returning arrival_number
+            """, logger: logger)
+        for try await number in rows.decode(Int.self) { return number }
+        throw NotStored()
+    }
+
+    struct NotStored: Error {}
 
     /// The document a sender already sent under `documentId`, with the hash of what it sent.
     static func existing(senderCode: String, documentId: UUID, on connection: PostgresConnection, logger: Logger) async throws
