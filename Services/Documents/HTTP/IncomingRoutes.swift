@@ -144,13 +144,10 @@ struct IncomingRoutes {
         }
         if body.attachments.isEmpty { problems.append(.init(field: "attachments", message: "Đính kèm bản quét của văn bản giấy.")) }
         var files: [IncomingRecord.File] = []
-        for (index, file) in body.attachments.enumerated() {
-            guard let bytes = Data(base64Encoded: file.data).map(Array.init), !bytes.isEmpty else {
-                problems.append(.init(field: "attachments[\(index)].data", message: "Nội dung tệp \"\(file.name)\" không hợp lệ."))
-                continue
-            }
-            let sha = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
-            files.append(.init(id: UUID(), name: VietnameseText.nfc(file.name), contentType: file.contentType, bytes: bytes, sha256: sha))
+        do {
+            files = try Self.files(body.attachments, field: "attachments")
+        } catch let problem as ProblemDetails {
+            problems += problem.errors ?? []
         }
         let urgency = DocumentV1.Urgency(rawValue: body.urgency ?? "normal")
         if urgency == nil { problems.append(.init(field: "urgency", message: "Độ khẩn là normal, urgent, veryUrgent hoặc flash.")) }
@@ -191,7 +188,8 @@ struct IncomingRoutes {
     }
 
     func act(_ body: ActionRequest, on id: UUID, by caller: Caller, address: String?) async throws -> IncomingDetail {
-        try await transaction { connection in
+        let files = try Self.files(body.attachments ?? [], field: "attachments")
+        return try await transaction { connection in
             guard try await IncomingQueries.canSee(id, viewer: try await viewer(caller, connection), on: connection, logger: logger),
                 let current = try await IncomingStore.loadCase(id, on: connection, logger: logger)
             else { throw ProblemDetails.notFound("Không tìm thấy văn bản.") }
@@ -203,7 +201,8 @@ struct IncomingRoutes {
             case .failure(let refusal): throw Self.problem(refusal)
             }
             try await IncomingStore.save(transition, of: id, actor: (caller.id, caller.fullName), at: now, on: connection, logger: logger)
-            try await sideEffects(of: command, transition: transition, document: id, by: caller, current: current, connection)
+            try await sideEffects(
+                of: command, transition: transition, document: id, by: caller, current: current, attachments: files, connection)
             try await UsageLog.append(
                 .incomingAction, userID: caller.id, username: caller.username, target: id.uuidString.lowercased(),
                 detail: transition.action, address: address, on: connection, logger: logger)
@@ -265,7 +264,7 @@ struct IncomingRoutes {
     /// What a step writes besides the workflow: the dossier, the task, notices to new recipients.
     private func sideEffects(
         of command: IncomingCommand, transition: IncomingWorkflow.Transition, document id: UUID, by caller: Caller,
-        current: IncomingCase, _ connection: PostgresConnection
+        current: IncomingCase, attachments: [IncomingRecord.File], _ connection: PostgresConnection
     ) async throws {
         switch command {
         case .saveToDossier(let name):
@@ -288,6 +287,14 @@ struct IncomingRoutes {
                 values (\(UUID()), \(id), \(title), \(assignee), \(deadline), \(caller.id))
                 """, logger: logger)
         case .forward:
+            for file in attachments {
+                try await connection.query(
+                    """
+                    insert into incoming_attachments (id, document_id, name, content_type, size, sha256, data, added_by)
+                    values (\(file.id), \(id), \(file.name), \(file.contentType), \(file.bytes.count), \(file.sha256),
+                            \(ByteBuffer(bytes: file.bytes)), \(caller.id))
+                    """, logger: logger)
+            }
             let before = Set(current.assignments.map(\.id))
             let added = transition.next.assignments.filter { !before.contains($0.id) }
             guard !added.isEmpty else { return }
@@ -330,6 +337,24 @@ struct IncomingRoutes {
             if case .success = IncomingWorkflow.apply(command, by: actor, to: current, at: probe) { return name }
             return nil
         }
+    }
+
+    /// Files of a request, decoded and hashed; a bad one is a 422 naming it.
+    static func files(_ files: [PaperRegistration.File], field: String) throws -> [IncomingRecord.File] {
+        var decoded: [IncomingRecord.File] = []
+        var problems: [ProblemDetails.FieldError] = []
+        for (index, file) in files.enumerated() {
+            guard let bytes = Data(base64Encoded: file.data).map(Array.init), !bytes.isEmpty,
+                !file.name.trimmingCharacters(in: .whitespaces).isEmpty
+            else {
+                problems.append(.init(field: "\(field)[\(index)]", message: "Tệp \"\(file.name)\" không có tên hoặc nội dung không hợp lệ."))
+                continue
+            }
+            let sha = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+            decoded.append(.init(id: UUID(), name: VietnameseText.nfc(file.name), contentType: file.contentType, bytes: bytes, sha256: sha))
+        }
+        if !problems.isEmpty { throw ProblemDetails.invalid(problems) }
+        return decoded
     }
 
     static func problem(_ refusal: IncomingRefusal) -> ProblemDetails {

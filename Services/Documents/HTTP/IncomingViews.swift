@@ -47,6 +47,8 @@ struct ActionRequest: Decodable {
     var dossier: String?
     var title: String?
     var assignee: UUID?
+    /// Files sent along with a forward (văn bản kèm theo), base64.
+    var attachments: [PaperRegistration.File]?
 
     struct Target: Decodable {
         var userId: UUID?
