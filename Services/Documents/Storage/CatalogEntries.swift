@@ -46,45 +46,6 @@ struct DocumentTypeEntry: CatalogEntry {
     }
 }
 
-/// Lĩnh vực: the subject areas documents are filed under.
-struct DocumentFieldEntry: CatalogEntry {
-    static let path = "document-fields"
-    static let table = "document_fields"
-    static let columns = ["code", "name", "active"]
-    static let orderBy = "name"
-    static let label = "lĩnh vực"
-
-    var id: UUID
-    var code: String
-    var name: String
-    var active: Bool
-
-    init(row r: PostgresRandomAccessRow) throws {
-        id = try r["id"].decode(UUID.self)
-        code = try r["code"].decode(String.self)
-        name = try r["name"].decode(String.self)
-        active = try r["active"].decode(Bool.self)
-    }
-
-    func values() throws -> PostgresBindings {
-        var binds = PostgresBindings()
-        try binds.encode(code)
-        try binds.encode(name)
-        try binds.encode(active)
-        return binds
-    }
-
-    func normalized() -> Result<Self, CatalogInvalid> {
-        var entry = self
-        entry.code = VietnameseText.clean(code)
-        entry.name = VietnameseText.clean(name)
-        let errors =
-            CatalogRules.required(entry.code, field: "code", "Thiếu mã lĩnh vực.")
-            + CatalogRules.required(entry.name, field: "name", "Thiếu tên lĩnh vực.")
-        return errors.isEmpty ? .success(entry) : .failure(CatalogInvalid(errors: errors))
-    }
-}
-
 /// Sổ văn bản: an incoming or outgoing register, numbered per calendar year; optionally a unit's own.
 struct RegisterEntry: CatalogEntry {
     static let path = "registers"
@@ -175,42 +136,6 @@ struct AgencyEntry: CatalogEntry {
     }
 }
 
-/// Quận/huyện.
-struct DistrictEntry: CatalogEntry {
-    static let path = "districts"
-    static let table = "districts"
-    static let columns = ["code", "name"]
-    static let orderBy = "name"
-    static let label = "quận/huyện"
-
-    var id: UUID
-    var code: String
-    var name: String
-
-    init(row r: PostgresRandomAccessRow) throws {
-        id = try r["id"].decode(UUID.self)
-        code = try r["code"].decode(String.self)
-        name = try r["name"].decode(String.self)
-    }
-
-    func values() throws -> PostgresBindings {
-        var binds = PostgresBindings()
-        try binds.encode(code)
-        try binds.encode(name)
-        return binds
-    }
-
-    func normalized() -> Result<Self, CatalogInvalid> {
-        var entry = self
-        entry.code = VietnameseText.clean(code)
-        entry.name = VietnameseText.clean(name)
-        let errors =
-            CatalogRules.required(entry.code, field: "code", "Thiếu mã quận/huyện.")
-            + CatalogRules.required(entry.name, field: "name", "Thiếu tên quận/huyện.")
-        return errors.isEmpty ? .success(entry) : .failure(CatalogInvalid(errors: errors))
-    }
-}
-
 /// Phường/xã, within a district.
 struct WardEntry: CatalogEntry {
     static let path = "wards"
@@ -246,6 +171,74 @@ struct WardEntry: CatalogEntry {
         let errors =
             CatalogRules.required(entry.code, field: "code", "Thiếu mã phường/xã.")
             + CatalogRules.required(entry.name, field: "name", "Thiếu tên phường/xã.")
+        return errors.isEmpty ? .success(entry) : .failure(CatalogInvalid(errors: errors))
+    }
+}
+
+/// Lĩnh vực: the subject areas documents are filed under.
+typealias DocumentFieldEntry = CodeNameEntry<DocumentFields>
+/// Quận/huyện.
+typealias DistrictEntry = CodeNameEntry<Districts>
+
+enum DocumentFields: CodeNameCatalog {
+    static let path = "document-fields"
+    static let table = "document_fields"
+    static let label = "lĩnh vực"
+    static let hasActive = true
+}
+
+enum Districts: CodeNameCatalog {
+    static let path = "districts"
+    static let table = "districts"
+    static let label = "quận/huyện"
+    static let hasActive = false
+}
+
+/// A catalog whose entries are a code and a name (and for some, whether still in use).
+protocol CodeNameCatalog: Sendable {
+    static var path: String { get }
+    static var table: String { get }
+    static var label: String { get }
+    static var hasActive: Bool { get }
+}
+
+/// An entry of a code-and-name catalog.
+struct CodeNameEntry<Kind: CodeNameCatalog>: CatalogEntry {
+    static var path: String { Kind.path }
+    static var table: String { Kind.table }
+    static var columns: [String] { Kind.hasActive ? ["code", "name", "active"] : ["code", "name"] }
+    static var orderBy: String { "name" }
+    static var label: String { Kind.label }
+
+    var id: UUID
+    var code: String
+    var name: String
+    /// Only for catalogs that keep retired entries (lĩnh vực); absent elsewhere.
+    var active: Bool?
+
+    init(row r: PostgresRandomAccessRow) throws {
+        id = try r["id"].decode(UUID.self)
+        code = try r["code"].decode(String.self)
+        name = try r["name"].decode(String.self)
+        active = Kind.hasActive ? try r["active"].decode(Bool.self) : nil
+    }
+
+    func values() throws -> PostgresBindings {
+        var binds = PostgresBindings()
+        try binds.encode(code)
+        try binds.encode(name)
+        if Kind.hasActive { try binds.encode(active ?? true) }
+        return binds
+    }
+
+    func normalized() -> Result<Self, CatalogInvalid> {
+        var entry = self
+        entry.code = VietnameseText.clean(code)
+        entry.name = VietnameseText.clean(name)
+        if Kind.hasActive { entry.active = active ?? true }
+        let errors =
+            CatalogRules.required(entry.code, field: "code", "Thiếu mã \(Kind.label).")
+            + CatalogRules.required(entry.name, field: "name", "Thiếu tên \(Kind.label).")
         return errors.isEmpty ? .success(entry) : .failure(CatalogInvalid(errors: errors))
     }
 }

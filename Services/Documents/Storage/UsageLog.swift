@@ -37,18 +37,9 @@ enum UsageLog {
               and (\(action)::text is null or action = \(action))
               and (\(from)::timestamptz is null or at >= \(from)) and (\(to)::timestamptz is null or at < \(to))
             """
-        var total = 0
-        for try await count in try await connection.query(
-            PostgresQuery(unsafeSQL: "select count(*)::int " + filter.sql, binds: filter.binds), logger: logger
-        ).decode(Int.self) { total = count }
-        var binds = filter.binds
-        try binds.encode(limit)
-        try binds.encode(offset)
-        let n = binds.count
-        let rows = try await connection.query(
-            PostgresQuery(
-                unsafeSQL: "select id, at, user_id, username, action, target, detail, address " + filter.sql
-                    + " order by id desc limit $\(n - 1) offset $\(n)", binds: binds), logger: logger)
+        let (rows, total) = try await PagedQuery.run(
+            columns: "id, at, user_id, username, action, target, detail, address", from: filter, orderBy: "id desc", limit: limit,
+            offset: offset, on: connection, logger: logger)
         var entries: [Entry] = []
         for try await (id, at, user, username, action, target, detail, address) in rows.decode(
             (Int64, Date, UUID?, String, String, String?, String?, String?).self)

@@ -105,19 +105,10 @@ enum UserStore {
               and (\(unitID)::uuid is null or unit_id = \(unitID))
               and (not \(activeOnly) or (active and not locked))
             """
-        var total = 0
-        for try await count in try await connection.query(
-            PostgresQuery(unsafeSQL: "select count(*)::int " + filter.sql, binds: filter.binds), logger: logger
-        ).decode(Int.self) { total = count }
-        var binds = filter.binds
-        try binds.encode(limit)
-        try binds.encode(offset)
-        let n = binds.count
-        let users = try await records(
-            connection.query(
-                PostgresQuery(
-                    unsafeSQL: "select \(columns) " + filter.sql + " order by search_key, username limit $\(n - 1) offset $\(n)",
-                    binds: binds), logger: logger))
+        let page = try await PagedQuery.run(
+            columns: columns, from: filter, orderBy: "search_key, username", limit: limit, offset: offset, on: connection, logger: logger)
+        let users = try await records(page.rows)
+        let total = page.total
         return (users, total)
     }
 
