@@ -34,6 +34,12 @@ let package = Package(
             path: "Libraries/CRabbitMQ",
             linkerSettings: [.linkedLibrary("rabbitmq")]
         ),
+        // OpenSSL 3 (Debian libssl-dev) for the Signing service, through a thin C layer over its macros.
+        .target(
+            name: "COpenSSL",
+            path: "Libraries/COpenSSL",
+            linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]
+        ),
         .target(
             name: "AMQPClient",
             dependencies: [
@@ -78,7 +84,7 @@ let package = Package(
             path: "Services/Documents"),
         .executableTarget(name: "Notify", dependencies: ["ServiceKit", "Contracts"], path: "Services/Notify"),
         .executableTarget(name: "Calendar", dependencies: ["ServiceKit", "Contracts"], path: "Services/Calendar"),
-        .executableTarget(name: "Signing", dependencies: ["ServiceKit", "Contracts"], path: "Services/Signing"),
+        .executableTarget(name: "Signing", dependencies: ["ServiceKit", "Contracts", "COpenSSL"], path: "Services/Signing"),
         .executableTarget(
             name: "IncomingBench",
             dependencies: [
@@ -112,6 +118,9 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ],
             path: "Tests/DocumentsTests"),
+        .testTarget(
+            name: "SigningTests", dependencies: ["Signing", "Contracts"], path: "Tests/SigningTests",
+            exclude: ["Fixtures/make-fixtures.sh", "Fixtures/make-pdfs.py"], resources: [.copy("Fixtures/generated")]),
         .testTarget(name: "AMQPClientTests", dependencies: ["AMQPClient", "TestSupport"], path: "Tests/AMQPClientTests"),
         .testTarget(
             name: "ServiceKitTests",

@@ -1,0 +1,63 @@
+#ifndef IOFFICE_COPENSSL_H
+#define IOFFICE_COPENSSL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <openssl/x509_vfy.h>
+
+/* A thin C layer over OpenSSL 3 for the Signing service: OpenSSL's stacks, attributes and times are
+   macros and out-parameters that Swift cannot call well. Each function verifies or reads one thing
+   and reports plain values; every OpenSSL object is freed here. */
+
+typedef struct ioffice_trust ioffice_trust;
+
+/* Trust anchors and intermediates (PEM), and CRLs (PEM or DER). */
+ioffice_trust *ioffice_trust_new(void);
+void ioffice_trust_free(ioffice_trust *trust);
+/* How many certificates (or CRLs) of `data` were added; 0 when none could be read. */
+int ioffice_trust_add_certificates(ioffice_trust *trust, const unsigned char *data, size_t length);
+int ioffice_trust_add_crls(ioffice_trust *trust, const unsigned char *data, size_t length);
+
+enum {
+    IOFFICE_REVOCATION_GOOD = 0,
+    IOFFICE_REVOCATION_REVOKED = 1,
+    IOFFICE_REVOCATION_UNKNOWN = 2,
+};
+
+enum {
+    IOFFICE_CMS_OK = 0,
+    /* Not a CMS/PKCS#7 signed-data structure OpenSSL can read. */
+    IOFFICE_CMS_MALFORMED = 1,
+    /* The content digest does not match the signed one. */
+    IOFFICE_CMS_DIGEST_MISMATCH = 2,
+    /* The signature over the signed attributes does not verify. */
+    IOFFICE_CMS_BAD_SIGNATURE = 3,
+    /* No signer certificate inside the CMS. */
+    IOFFICE_CMS_NO_SIGNER = 4,
+};
+
+typedef struct {
+    int status;               /* IOFFICE_CMS_* */
+    char *subject;            /* signer subject, RFC 2253 (malloc'd) */
+    char *serial;             /* signer serial, hex (malloc'd) */
+    int has_signing_time;
+    int64_t signing_time;     /* the signed signingTime attribute, Unix seconds */
+    int key_usage_ok;         /* digitalSignature or nonRepudiation present (or no keyUsage extension) */
+    int chain_ok;             /* a chain to a trust anchor, valid at the signing time (else now) */
+    int chain_error;          /* X509_V_ERR_* when not */
+    char **chain;             /* subjects from the signer up to the anchor (malloc'd) */
+    int chain_count;
+    int revocation;           /* IOFFICE_REVOCATION_* */
+    int64_t revoked_at;
+    int revoked_reason;       /* CRL reason code, -1 when none given */
+    char error[256];          /* OpenSSL's own words, for the log */
+} ioffice_signer_report;
+
+/* Verifies a detached CMS signature (DER) over `content`, then the signer's
+   chain, key usage and revocation against `trust`. Always fills `report`; free it with
+   ioffice_signer_report_free. */
+void ioffice_verify_detached(const unsigned char *cms, size_t cms_length, const unsigned char *content,
+                             size_t content_length, const ioffice_trust *trust, ioffice_signer_report *report);
+void ioffice_signer_report_free(ioffice_signer_report *report);
+
+#endif

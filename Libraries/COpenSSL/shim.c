@@ -1,0 +1,261 @@
+#include "COpenSSL.h"
+
+#include <openssl/asn1.h>
+#include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/cms.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+struct ioffice_trust {
+    X509_STORE *store;
+    STACK_OF(X509) *certificates;
+    STACK_OF(X509_CRL) *crls;
+};
+
+ioffice_trust *ioffice_trust_new(void) {
+    ioffice_trust *trust = calloc(1, sizeof *trust);
+    if (!trust) return NULL;
+    trust->store = X509_STORE_new();
+    trust->certificates = sk_X509_new_null();
+    trust->crls = sk_X509_CRL_new_null();
+    if (!trust->store || !trust->certificates || !trust->crls) {
+        ioffice_trust_free(trust);
+        return NULL;
+    }
+    return trust;
+}
+
+void ioffice_trust_free(ioffice_trust *trust) {
+    if (!trust) return;
+    X509_STORE_free(trust->store);
+    sk_X509_pop_free(trust->certificates, X509_free);
+    sk_X509_CRL_pop_free(trust->crls, X509_CRL_free);
+    free(trust);
+}
+
+int ioffice_trust_add_certificates(ioffice_trust *trust, const unsigned char *data, size_t length) {
+    BIO *bio = BIO_new_mem_buf(data, (int)length);
+    if (!bio) return 0;
+    int added = 0;
+    X509 *certificate;
+    while ((certificate = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL) {
+        if (X509_STORE_add_cert(trust->store, certificate) == 1 && sk_X509_push(trust->certificates, certificate) > 0) {
+            added++;
+        } else {
+            X509_free(certificate);
+        }
+    }
+    BIO_free(bio);
+    ERR_clear_error(); /* the end of the PEM data reads as an error */
+    return added;
+}
+
+int ioffice_trust_add_crls(ioffice_trust *trust, const unsigned char *data, size_t length) {
+    BIO *bio = BIO_new_mem_buf(data, (int)length);
+    if (!bio) return 0;
+    int added = 0;
+    X509_CRL *crl;
+    while ((crl = PEM_read_bio_X509_CRL(bio, NULL, NULL, NULL)) != NULL) {
+        if (sk_X509_CRL_push(trust->crls, crl) > 0) added++; else X509_CRL_free(crl);
+    }
+    if (added == 0) {
+        const unsigned char *cursor = data;
+        crl = d2i_X509_CRL(NULL, &cursor, (long)length);
+        if (crl) {
+            if (sk_X509_CRL_push(trust->crls, crl) > 0) added++; else X509_CRL_free(crl);
+        }
+    }
+    BIO_free(bio);
+    ERR_clear_error();
+    return added;
+}
+
+static char *name_string(const X509_NAME *name) {
+    BIO *bio = BIO_new(BIO_s_mem());
+    if (!bio) return NULL;
+    X509_NAME_print_ex(bio, name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
+    char *text = NULL;
+    long length = BIO_get_mem_data(bio, &text);
+    char *copy = malloc((size_t)length + 1);
+    if (copy) {
+        memcpy(copy, text, (size_t)length);
+        copy[length] = 0;
+    }
+    BIO_free(bio);
+    return copy;
+}
+
+static int64_t unix_time(const ASN1_TIME *time) {
+    struct tm tm;
+    memset(&tm, 0, sizeof tm);
+    if (!time || ASN1_TIME_to_tm(time, &tm) != 1) return 0;
+    return (int64_t)timegm(&tm);
+}
+
+static void remember_error(ioffice_signer_report *report) {
+    unsigned long code = ERR_peek_last_error();
+    if (code) ERR_error_string_n(code, report->error, sizeof report->error);
+    ERR_clear_error();
+}
+
+static int signing_time(CMS_SignerInfo *signer, int64_t *out) {
+    int index = CMS_signed_get_attr_by_NID(signer, NID_pkcs9_signingTime, -1);
+    if (index < 0) return 0;
+    X509_ATTRIBUTE *attribute = CMS_signed_get_attr(signer, index);
+    ASN1_TYPE *value = X509_ATTRIBUTE_get0_type(attribute, 0);
+    if (!value) return 0;
+    if (value->type == V_ASN1_UTCTIME || value->type == V_ASN1_GENERALIZEDTIME) {
+        *out = unix_time((const ASN1_TIME *)value->value.asn1_string);
+        return 1;
+    }
+    return 0;
+}
+
+/* Revocation from a CRL of the signer's issuer whose signature verifies with the issuer's key. */
+static void check_revocation(const ioffice_trust *trust, X509 *certificate, X509 *issuer, ioffice_signer_report *report) {
+    report->revocation = IOFFICE_REVOCATION_UNKNOWN;
+    report->revoked_reason = -1;
+    if (!issuer) return;
+    EVP_PKEY *key = X509_get0_pubkey(issuer);
+    for (int i = 0; i < sk_X509_CRL_num(trust->crls); i++) {
+        X509_CRL *crl = sk_X509_CRL_value(trust->crls, i);
+        if (X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_issuer_name(certificate)) != 0) continue;
+        if (!key || X509_CRL_verify(crl, key) != 1) {
+            ERR_clear_error();
+            continue;
+        }
+        X509_REVOKED *entry = NULL;
+        if (X509_CRL_get0_by_cert(crl, &entry, certificate) == 1 && entry) {
+            report->revocation = IOFFICE_REVOCATION_REVOKED;
+            report->revoked_at = unix_time(X509_REVOKED_get0_revocationDate(entry));
+            ASN1_ENUMERATED *reason = X509_REVOKED_get_ext_d2i(entry, NID_crl_reason, NULL, NULL);
+            if (reason) {
+                report->revoked_reason = (int)ASN1_ENUMERATED_get(reason);
+                ASN1_ENUMERATED_free(reason);
+            }
+            return;
+        }
+        report->revocation = IOFFICE_REVOCATION_GOOD;
+    }
+    ERR_clear_error();
+}
+
+static void check_chain(const ioffice_trust *trust, X509 *certificate, STACK_OF(X509) *embedded, ioffice_signer_report *report) {
+    X509_STORE_CTX *context = X509_STORE_CTX_new();
+    if (!context) return;
+    if (X509_STORE_CTX_init(context, trust->store, certificate, embedded) == 1) {
+        X509_VERIFY_PARAM *parameters = X509_STORE_CTX_get0_param(context);
+        X509_VERIFY_PARAM_set_time(parameters, report->has_signing_time ? (time_t)report->signing_time : time(NULL));
+        report->chain_ok = X509_verify_cert(context) == 1;
+        report->chain_error = report->chain_ok ? 0 : X509_STORE_CTX_get_error(context);
+        STACK_OF(X509) *chain = X509_STORE_CTX_get0_chain(context);
+        int count = chain ? sk_X509_num(chain) : 0;
+        if (count > 0) {
+            report->chain = calloc((size_t)count, sizeof(char *));
+            if (report->chain) {
+                for (int i = 0; i < count; i++) report->chain[i] = name_string(X509_get_subject_name(sk_X509_value(chain, i)));
+                report->chain_count = count;
+            }
+        }
+        X509 *issuer = count > 1 ? sk_X509_value(chain, 1) : NULL;
+        check_revocation(trust, certificate, issuer, report);
+    }
+    X509_STORE_CTX_free(context);
+    ERR_clear_error();
+}
+
+void ioffice_verify_detached(const unsigned char *cms_data, size_t cms_length, const unsigned char *content,
+                             size_t content_length, const ioffice_trust *trust, ioffice_signer_report *report) {
+    memset(report, 0, sizeof *report);
+    report->revocation = IOFFICE_REVOCATION_UNKNOWN;
+    report->revoked_reason = -1;
+    report->status = IOFFICE_CMS_MALFORMED;
+    if (cms_length == 0 || cms_length > (size_t)INT32_MAX || content_length > (size_t)INT32_MAX) return;
+
+    BIO *input = BIO_new_mem_buf(cms_data, (int)cms_length);
+    CMS_ContentInfo *cms = input ? d2i_CMS_bio(input, NULL) : NULL;
+    BIO_free(input);
+    if (!cms || OBJ_obj2nid(CMS_get0_type(cms)) != NID_pkcs7_signed) {
+        remember_error(report);
+        CMS_ContentInfo_free(cms);
+        return;
+    }
+    STACK_OF(CMS_SignerInfo) *signers = CMS_get0_SignerInfos(cms);
+    STACK_OF(X509) *embedded = CMS_get1_certs(cms);
+    if (!signers || sk_CMS_SignerInfo_num(signers) < 1) {
+        sk_X509_pop_free(embedded, X509_free);
+        CMS_ContentInfo_free(cms);
+        return;
+    }
+    CMS_SignerInfo *signer = sk_CMS_SignerInfo_value(signers, 0);
+    /* Match the signer's certificate among those embedded; the chain is checked separately. */
+    CMS_set1_signers_certs(cms, NULL, 0);
+    X509 *certificate = NULL;
+    CMS_SignerInfo_get0_algs(signer, NULL, &certificate, NULL, NULL);
+    if (!certificate) {
+        report->status = IOFFICE_CMS_NO_SIGNER;
+        remember_error(report);
+        sk_X509_pop_free(embedded, X509_free);
+        CMS_ContentInfo_free(cms);
+        return;
+    }
+    report->subject = name_string(X509_get_subject_name(certificate));
+    const ASN1_INTEGER *serial = X509_get0_serialNumber(certificate);
+    BIGNUM *number = ASN1_INTEGER_to_BN(serial, NULL);
+    if (number) {
+        char *hex = BN_bn2hex(number);
+        if (hex) {
+            report->serial = strdup(hex);
+            OPENSSL_free(hex);
+        }
+        BN_free(number);
+    }
+    report->has_signing_time = signing_time(signer, &report->signing_time);
+    uint32_t usage = X509_get_key_usage(certificate);
+    report->key_usage_ok = (usage & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION)) != 0;
+
+    /* The signature itself: signed attributes against the signer's key, then the content digest. */
+    int signature = CMS_SignerInfo_verify(signer);
+    if (signature != 1) {
+        report->status = IOFFICE_CMS_BAD_SIGNATURE;
+        remember_error(report);
+    } else {
+        /* The content is read through the digest BIOs CMS_dataInit chains in front of it; the signer's
+           messageDigest attribute is then compared with what they computed. */
+        BIO *data = BIO_new_mem_buf(content_length ? content : (const unsigned char *)"", (int)content_length);
+        BIO *digests = data ? CMS_dataInit(cms, data) : NULL;
+        int digest = 0;
+        if (digests) {
+            unsigned char buffer[16384];
+            while (BIO_read(digests, buffer, sizeof buffer) > 0) {}
+            digest = CMS_SignerInfo_verify_content(signer, digests);
+            BIO_free_all(digests); /* frees `data` too: it ends the chain */
+        } else {
+            BIO_free(data);
+        }
+        if (digest == 1) {
+            report->status = IOFFICE_CMS_OK;
+        } else {
+            report->status = IOFFICE_CMS_DIGEST_MISMATCH;
+            remember_error(report);
+        }
+    }
+    ERR_clear_error();
+    check_chain(trust, certificate, embedded, report);
+    sk_X509_pop_free(embedded, X509_free);
+    CMS_ContentInfo_free(cms);
+}
+
+void ioffice_signer_report_free(ioffice_signer_report *report) {
+    free(report->subject);
+    free(report->serial);
+    for (int i = 0; i < report->chain_count; i++) free(report->chain[i]);
+    free(report->chain);
+    memset(report, 0, sizeof *report);
+}

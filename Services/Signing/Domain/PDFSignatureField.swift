@@ -1,0 +1,24 @@
+/// One signature dictionary of a PDF, as found in the bytes.
+struct PDFSignatureField: Equatable, Sendable {
+    /// `/ByteRange [a b c d]`: the signed bytes are `a..<a+b` and `c..<c+d`.
+    var byteRange: [Int]
+    /// The CMS blob of `/Contents`, without its zero padding.
+    var contents: [UInt8]
+    var subFilter: String
+    /// Whether the signed ranges end at the end of the file.
+    var coversWholeFile: Bool
+    /// What later revisions changed beyond adding signatures: the objects, for the report.
+    var laterChanges: [String]
+
+    /// The bytes the signature is over.
+    func signedBytes(of file: [UInt8]) -> [UInt8] {
+        Array(file[byteRange[0]..<byteRange[0] + byteRange[1]]) + Array(file[byteRange[2]..<byteRange[2] + byteRange[3]])
+    }
+}
+
+/// Why a PDF or one of its signature dictionaries cannot be checked.
+enum PDFProblem: Error, Equatable, Sendable {
+    case notPDF
+    case tooLarge
+    case malformedSignature(String)
+}

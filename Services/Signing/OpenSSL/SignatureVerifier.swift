@@ -1,0 +1,59 @@
+import Contracts
+import Foundation
+
+/// Checks every signature of a document against the current trust and says what holds, per signature
+/// and overall. Every input is hostile: anything unreadable is a `failed` report with its reason, never
+/// a crash.
+struct SignatureVerifier: Sendable {
+    let trust: TrustStore
+
+    static let supportedSubFilters: Set<String> = ["adbe.pkcs7.detached", "ETSI.CAdES.detached"]
+
+    func verify(_ document: SignedDocument) -> [SignatureFinding] {
+        let current = trust.current()
+        switch document {
+        case .detached(let content, let signature):
+            return [CMSCheck.verify(signature: SignedDocument.der(fromSignature: signature), content: content, trust: current)]
+        case .pdf(let file):
+            let found: PDFSignatureScanner.Finding
+            do {
+                found = try PDFSignatureScanner.scan(file)
+            } catch {
+                return [SignatureFinding(coversWholeDocument: false, reasons: [.malformed])]
+            }
+            var findings = found.fields.map { field in
+                var finding = CMSCheck.verify(signature: field.contents, content: field.signedBytes(of: file), trust: current)
+                finding.byteRanges = [[field.byteRange[0], field.byteRange[1]], [field.byteRange[2], field.byteRange[3]]]
+                finding.coversWholeDocument = field.coversWholeFile
+                if !Self.supportedSubFilters.contains(field.subFilter) { finding.reasons.append(.unsupportedSubFilter) }
+                if !field.laterChanges.isEmpty { finding.reasons.append(.modifiedAfterSigning) }
+                return finding
+            }
+            findings += found.malformed.map { _ in SignatureFinding(coversWholeDocument: false, reasons: [.byteRangeInvalid]) }
+            if findings.isEmpty { findings = [SignatureFinding(coversWholeDocument: false, reasons: [.noSignatures])] }
+            return findings
+        }
+    }
+
+    /// The contract's report.
+    static func report(_ findings: [SignatureFinding], verificationId: UUID, requestId: UUID) -> VerificationV1 {
+        VerificationV1(
+            verificationId: verificationId, requestId: requestId,
+            result: VerificationV1.Result(rawValue: Verdict.of(findings).rawValue) ?? .failed,
+            signatures: findings.map { finding in
+                VerificationV1.SignatureReport(
+                    signerSubject: finding.signerSubject, serialNumber: finding.serialNumber, chain: finding.chain,
+                    coversWholeDocument: finding.coversWholeDocument, byteRanges: finding.byteRanges, signingTime: finding.signingTime,
+                    validAtSigningTime: finding.validAtSigningTime, revocation: revocation(finding.revocation),
+                    reasonCodes: finding.reasons.map(\.rawValue), message: finding.message)
+            })
+    }
+
+    static func revocation(_ state: SignatureFinding.Revocation) -> VerificationV1.Revocation {
+        switch state {
+        case .good: .init(state: .good)
+        case .revoked(let at, let reason): .init(state: .revoked, revokedAt: at, reason: reason)
+        case .unknown: .init(state: .unknown)
+        }
+    }
+}

@@ -1,0 +1,80 @@
+import COpenSSL
+import Foundation
+import Logging
+import Synchronization
+
+/// The trust anchors and intermediates (`*.pem` in the trust folder) and the CRLs (in the CRL folder).
+/// A file added, changed or removed there is picked up at the next verification, without a restart:
+/// the folders' listing (names, sizes, times) is compared at most once a second.
+final class TrustStore: Sendable {
+    let trustDirectory: URL
+    let crlDirectory: URL
+    let logger: Logger
+    private let state = Mutex<(fingerprint: String, checkedAt: ContinuousClock.Instant?, loaded: Trust?)>(("", nil, nil))
+
+    init(trustDirectory: URL, crlDirectory: URL, logger: Logger) {
+        self.trustDirectory = trustDirectory
+        self.crlDirectory = crlDirectory
+        self.logger = logger
+    }
+
+    /// The current trust, reloaded if the folders changed.
+    func current() -> Trust {
+        let now = ContinuousClock.now
+        if let loaded = state.withLock({ s in s.checkedAt.map { now - $0 < .seconds(1) } == true ? s.loaded : nil }) {
+            return loaded
+        }
+        let fingerprint = Self.fingerprint(trustDirectory) + "|" + Self.fingerprint(crlDirectory)
+        return state.withLock { s in
+            s.checkedAt = now
+            if let loaded = s.loaded, s.fingerprint == fingerprint { return loaded }
+            let trust = load()
+            s.fingerprint = fingerprint
+            s.loaded = trust
+            return trust
+        }
+    }
+
+    private func load() -> Trust {
+        let trust = Trust()
+        var certificates = 0
+        var crls = 0
+        for file in Self.files(trustDirectory) where file.pathExtension.lowercased() == "pem" {
+            guard let data = try? Data(contentsOf: file) else { continue }
+            certificates += Int(data.withUnsafeBytes { ioffice_trust_add_certificates(trust.handle, $0.baseAddress, data.count) })
+        }
+        for file in Self.files(crlDirectory) {
+            guard let data = try? Data(contentsOf: file) else { continue }
+            crls += Int(data.withUnsafeBytes { ioffice_trust_add_crls(trust.handle, $0.baseAddress, data.count) })
+        }
+        logger.info("trust loaded", metadata: ["certificates": "\(certificates)", "crls": "\(crls)"])
+        return trust
+    }
+
+    static func files(_ directory: URL) -> [URL] {
+        ((try? FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)) ?? []).sorted { $0.path < $1.path }
+    }
+
+    static func fingerprint(_ directory: URL) -> String {
+        files(directory).map { file in
+            let attributes = try? FileManager.default.attributesOfItem(atPath: file.path)
+            let size = (attributes?[.size] as? NSNumber)?.intValue ?? -1
+            let modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+            return "\(file.lastPathComponent):\(size):\(modified)"
+        }.joined(separator: ",")
+    }
+}
+
+/// One loaded trust: OpenSSL's store and CRLs, freed when the last verification using it ends.
+/// `@unchecked Sendable`: after loading, OpenSSL only reads the store and CRLs, which it allows from
+/// several threads at once.
+final class Trust: @unchecked Sendable {
+    let handle: OpaquePointer
+
+    init() {
+        guard let handle = ioffice_trust_new() else { fatalError("OpenSSL could not allocate a certificate store") }
+        self.handle = handle
+    }
+
+    deinit { ioffice_trust_free(handle) }
+}
