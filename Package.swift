@@ -119,7 +119,13 @@ let package = Package(
             ],
             path: "Tests/DocumentsTests"),
         .testTarget(
-            name: "SigningTests", dependencies: ["Signing", "Contracts"], path: "Tests/SigningTests",
+            name: "SigningTests",
+            dependencies: [
+                "Signing", "Contracts", "ServiceKit", "AMQPClient", "TestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+            ],
+            path: "Tests/SigningTests",
             exclude: ["Fixtures/make-fixtures.sh", "Fixtures/make-pdfs.py"], resources: [.copy("Fixtures/generated")]),
         .testTarget(name: "AMQPClientTests", dependencies: ["AMQPClient", "TestSupport"], path: "Tests/AMQPClientTests"),
         .testTarget(

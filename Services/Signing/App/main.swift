@@ -1,7 +1,16 @@
+import Contracts
+import Foundation
 import ServiceKit
 
 // Signing: verifies digital signatures (CMS, signed PDF) with OpenSSL.
 let settings = ServiceSettings(name: "signing", defaultPort: 8083)
 let registry = ServiceRuntime.bootstrap(settings)
 let runtime = try ServiceRuntime(settings: settings, registry: registry)
-await runtime.runAsMain(migrations: SigningMigrations.all, topology: SigningTopology.topology)
+let trust = TrustStore(
+    trustDirectory: URL(fileURLWithPath: settings.environment["IOFFICE_SIGNING_TRUST_DIR"] ?? ".local/signing/trust"),
+    crlDirectory: URL(fileURLWithPath: settings.environment["IOFFICE_SIGNING_CRL_DIR"] ?? ".local/signing/crl"), logger: runtime.logger)
+let verifier = SignatureVerifier(trust: trust)
+let requests = runtime.worker(queue: Routes.signingVerifyQueue, handler: VerifyRequestHandler(verifier: verifier), concurrency: 2)
+await runtime.runAsMain(
+    migrations: SigningMigrations.all, topology: SigningTopology.topology, workers: [requests],
+    routes: { _, api in SigningRoutes(verifier: verifier, client: runtime.postgres, logger: runtime.logger).add(to: api) })
