@@ -172,11 +172,23 @@ static void check_chain(const ioffice_trust *trust, X509 *certificate, STACK_OF(
 
 void ioffice_verify_detached(const unsigned char *cms_data, size_t cms_length, const unsigned char *content,
                              size_t content_length, const ioffice_trust *trust, ioffice_signer_report *report) {
+    ioffice_verify_detached_parts(cms_data, cms_length, content, content_length, NULL, 0, trust, report);
+}
+
+/* Reads `bio` to its end, through whatever digest BIOs sit in front of it. */
+static void drain(BIO *chain) {
+    unsigned char buffer[16384];
+    while (BIO_read(chain, buffer, sizeof buffer) > 0) {}
+}
+
+void ioffice_verify_detached_parts(const unsigned char *cms_data, size_t cms_length, const unsigned char *first,
+                                   size_t first_length, const unsigned char *second, size_t second_length,
+                                   const ioffice_trust *trust, ioffice_signer_report *report) {
     memset(report, 0, sizeof *report);
     report->revocation = IOFFICE_REVOCATION_UNKNOWN;
     report->revoked_reason = -1;
     report->status = IOFFICE_CMS_MALFORMED;
-    if (cms_length == 0 || cms_length > (size_t)INT32_MAX || content_length > (size_t)INT32_MAX) return;
+    if (cms_length == 0 || cms_length > (size_t)INT32_MAX || first_length > (size_t)INT32_MAX || second_length > (size_t)INT32_MAX) return;
 
     BIO *input = BIO_new_mem_buf(cms_data, (int)cms_length);
     CMS_ContentInfo *cms = input ? d2i_CMS_bio(input, NULL) : NULL;
@@ -226,15 +238,26 @@ void ioffice_verify_detached(const unsigned char *cms_data, size_t cms_length, c
         report->status = IOFFICE_CMS_BAD_SIGNATURE;
         remember_error(report);
     } else {
-        /* The content is read through the digest BIOs CMS_dataInit chains in front of it; the signer's
-           messageDigest attribute is then compared with what they computed. */
-        BIO *data = BIO_new_mem_buf(content_length ? content : (const unsigned char *)"", (int)content_length);
+        /* The content is read through the digest BIOs CMS_dataInit chains in front of it, the signer's
+           messageDigest attribute is then compared with what they computed. A PDF's two signed ranges
+           are read one after the other from the file's own memory, without copying them together. */
+        BIO *data = BIO_new_mem_buf(first_length ? first : (const unsigned char *)"", (int)first_length);
         BIO *digests = data ? CMS_dataInit(cms, data) : NULL;
         int digest = 0;
         if (digests) {
-            unsigned char buffer[16384];
-            while (BIO_read(digests, buffer, sizeof buffer) > 0) {}
-            digest = CMS_SignerInfo_verify_content(signer, digests);
+            drain(digests);
+            if (second_length > 0 && digests != data) {
+                BIO *before = digests;
+                while (BIO_next(before) && BIO_next(before) != data) before = BIO_next(before);
+                BIO_pop(data);
+                BIO_free(data);
+                data = BIO_new_mem_buf(second, (int)second_length);
+                if (data) {
+                    BIO_push(before, data);
+                    drain(digests);
+                }
+            }
+            digest = data ? CMS_SignerInfo_verify_content(signer, digests) : 0;
             BIO_free_all(digests); /* frees `data` too: it ends the chain */
         } else {
             BIO_free(data);
@@ -258,4 +281,23 @@ void ioffice_signer_report_free(ioffice_signer_report *report) {
     for (int i = 0; i < report->chain_count; i++) free(report->chain[i]);
     free(report->chain);
     memset(report, 0, sizeof *report);
+}
+
+int ioffice_openssl_cms_verify(const unsigned char *cms_data, size_t cms_length, const unsigned char *content, size_t content_length,
+                               const ioffice_trust *trust) {
+    BIO *input = BIO_new_mem_buf(cms_data, (int)cms_length);
+    CMS_ContentInfo *cms = input ? d2i_CMS_bio(input, NULL) : NULL;
+    BIO_free(input);
+    if (!cms) return 0;
+    X509_STORE *store = X509_STORE_new();
+    for (int i = 0; store && i < sk_X509_num(trust->certificates); i++) X509_STORE_add_cert(store, sk_X509_value(trust->certificates, i));
+    for (int i = 0; store && i < sk_X509_CRL_num(trust->crls); i++) X509_STORE_add_crl(store, sk_X509_CRL_value(trust->crls, i));
+    if (store) X509_STORE_set_flags(store, X509_V_FLAG_CRL_CHECK);
+    BIO *data = BIO_new_mem_buf(content, (int)content_length);
+    int ok = store && data && CMS_verify(cms, NULL, store, data, NULL, CMS_BINARY) == 1;
+    BIO_free(data);
+    X509_STORE_free(store);
+    CMS_ContentInfo_free(cms);
+    ERR_clear_error();
+    return ok;
 }

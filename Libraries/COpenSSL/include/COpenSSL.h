@@ -58,6 +58,15 @@ typedef struct {
    ioffice_signer_report_free. */
 void ioffice_verify_detached(const unsigned char *cms, size_t cms_length, const unsigned char *content,
                              size_t content_length, const ioffice_trust *trust, ioffice_signer_report *report);
+/* The same over content given in two parts (a PDF's signed byte ranges), read without copying. */
+void ioffice_verify_detached_parts(const unsigned char *cms, size_t cms_length, const unsigned char *first,
+                                   size_t first_length, const unsigned char *second, size_t second_length,
+                                   const ioffice_trust *trust, ioffice_signer_report *report);
 void ioffice_signer_report_free(ioffice_signer_report *report);
+
+/* The benchmark's baseline: OpenSSL's own CMS_verify of a detached DER signature over `content`,
+   with the chain and the CRLs checked by OpenSSL's store. 1 when it verifies. */
+int ioffice_openssl_cms_verify(const unsigned char *cms, size_t cms_length, const unsigned char *content, size_t content_length,
+                               const ioffice_trust *trust);
 
 #endif

@@ -3,6 +3,9 @@ import Foundation
 import ServiceKit
 
 // Signing: verifies digital signatures (CMS, signed PDF) with OpenSSL.
+if CommandLine.arguments.count > 1, CommandLine.arguments[1] == "bench" {
+    exit(Benchmark.run(Array(CommandLine.arguments.dropFirst(2))))
+}
 let settings = ServiceSettings(name: "signing", defaultPort: 8083)
 let registry = ServiceRuntime.bootstrap(settings)
 let runtime = try ServiceRuntime(settings: settings, registry: registry)

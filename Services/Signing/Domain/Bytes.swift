@@ -1,28 +1,41 @@
-/// Byte searching for PDF scanning: PDFs are bytes with ASCII keywords, not text.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Byte searching for PDF scanning: PDFs are bytes with ASCII keywords, not text. Forward searches jump
+/// with the C library's `memchr` to each candidate first byte and compare with `memcmp`: many times
+/// faster than a byte loop on a megabyte file.
 enum Bytes {
     /// Every start of `pattern` in `data[range]`.
     static func indices(of pattern: [UInt8], in data: [UInt8], range: Range<Int>? = nil) -> [Int] {
         let range = range ?? 0..<data.count
-        guard !pattern.isEmpty, range.count >= pattern.count else { return [] }
         var found: [Int] = []
-        var index = range.lowerBound
-        let last = range.upperBound - pattern.count
-        let first = pattern[0]
-        while index <= last {
-            if data[index] == first, data[index..<index + pattern.count].elementsEqual(pattern) { found.append(index) }
-            index += 1
+        var from = range.lowerBound
+        while let at = first(pattern, in: data, range: from..<range.upperBound) {
+            found.append(at)
+            from = at + 1
         }
         return found
     }
 
     static func first(_ pattern: [UInt8], in data: [UInt8], range: Range<Int>) -> Int? {
-        guard !pattern.isEmpty, range.count >= pattern.count else { return nil }
-        var index = range.lowerBound
-        while index <= range.upperBound - pattern.count {
-            if data[index] == pattern[0], data[index..<index + pattern.count].elementsEqual(pattern) { return index }
-            index += 1
+        guard !pattern.isEmpty, range.lowerBound >= 0, range.upperBound <= data.count, range.count >= pattern.count else { return nil }
+        return data.withUnsafeBytes { haystack -> Int? in
+            pattern.withUnsafeBytes { needle -> Int? in
+                guard let base = haystack.baseAddress, let needleBase = needle.baseAddress else { return nil }
+                var from = range.lowerBound
+                let last = range.upperBound - pattern.count
+                while from <= last {
+                    guard let hit = memchr(base + from, Int32(pattern[0]), last - from + 1) else { return nil }
+                    let at = base.distance(to: UnsafeRawPointer(hit))
+                    if memcmp(base + at, needleBase, pattern.count) == 0 { return at }
+                    from = at + 1
+                }
+                return nil
+            }
         }
-        return nil
     }
 
     static func last(_ pattern: [UInt8], in data: [UInt8], before end: Int, notBefore start: Int = 0) -> Int? {

@@ -12,7 +12,11 @@ struct PDFSignatureField: Equatable, Sendable {
 
     /// The bytes the signature is over.
     func signedBytes(of file: [UInt8]) -> [UInt8] {
-        Array(file[byteRange[0]..<byteRange[0] + byteRange[1]]) + Array(file[byteRange[2]..<byteRange[2] + byteRange[3]])
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(byteRange[1] + byteRange[3])
+        bytes.append(contentsOf: file[byteRange[0]..<byteRange[0] + byteRange[1]])
+        bytes.append(contentsOf: file[byteRange[2]..<byteRange[2] + byteRange[3]])
+        return bytes
     }
 }
 

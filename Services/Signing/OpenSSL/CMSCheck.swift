@@ -5,10 +5,20 @@ import Foundation
 /// (chain to a trust anchor at the claimed signing time, key usage, revocation).
 enum CMSCheck {
     static func verify(signature: [UInt8], content: [UInt8], trust: Trust) -> SignatureFinding {
+        verify(signature: signature, in: content, ranges: [0..<content.count], trust: trust)
+    }
+
+    /// Over the bytes of `file` in `ranges` (one or two), read in place.
+    static func verify(signature: [UInt8], in file: [UInt8], ranges: [Range<Int>], trust: Trust) -> SignatureFinding {
         var report = ioffice_signer_report()
+        let first = ranges.first ?? 0..<0
+        let second = ranges.count > 1 ? ranges[1] : 0..<0
         signature.withUnsafeBufferPointer { cms in
-            content.withUnsafeBufferPointer { data in
-                ioffice_verify_detached(cms.baseAddress, cms.count, data.baseAddress, data.count, trust.handle, &report)
+            file.withUnsafeBufferPointer { data in
+                let base = data.baseAddress
+                ioffice_verify_detached_parts(
+                    cms.baseAddress, cms.count, base.map { $0 + first.lowerBound }, first.count, base.map { $0 + second.lowerBound },
+                    second.count, trust.handle, &report)
             }
         }
         defer { ioffice_signer_report_free(&report) }

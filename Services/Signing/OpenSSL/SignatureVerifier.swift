@@ -22,7 +22,9 @@ struct SignatureVerifier: Sendable {
                 return [SignatureFinding(coversWholeDocument: false, reasons: [.malformed])]
             }
             var findings = found.fields.map { field in
-                var finding = CMSCheck.verify(signature: field.contents, content: field.signedBytes(of: file), trust: current)
+                let r = field.byteRange
+                var finding = CMSCheck.verify(
+                    signature: field.contents, in: file, ranges: [r[0]..<r[0] + r[1], r[2]..<r[2] + r[3]], trust: current)
                 finding.byteRanges = [[field.byteRange[0], field.byteRange[1]], [field.byteRange[2], field.byteRange[3]]]
                 finding.coversWholeDocument = field.coversWholeFile
                 if !Self.supportedSubFilters.contains(field.subFilter) { finding.reasons.append(.unsupportedSubFilter) }

@@ -115,4 +115,22 @@ write("revoked.pdf", first_revision("revoked")[0])
 tampered = bytearray(one)
 tampered[tampered.index(b"trien khai")] = ord("T")
 write("tampered.pdf", bytes(tampered))
-# A big file with two signatures, for the benchmark: padding in a comment stream object.
+# The benchmark's document: about 1 MB of page content, signed by the signer and then the agency.
+def first_revision_big():
+    text = b"Bao cao tong ket cong tac nam 2025 cua Lien doan Lao dong tinh Cao Bang. " * 14000
+    objects = {
+        1: obj(1, b"<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [5 0 R] /SigFlags 3 >> >>"),
+        2: obj(2, b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"),
+        3: obj(3, b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Annots [5 0 R] "
+                  b"/Resources << /Font << /F1 7 0 R >> >> >>"),
+        4: stream(4, page_content(text)),
+        5: obj(5, b"<< /Type /Annot /Subtype /Widget /FT /Sig /Rect [0 0 0 0] /V 6 0 R /T (Signer) /P 3 0 R /F 132 >>"),
+        6: sig_dict(6, b"20251120090000"),
+        7: obj(7, b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"),
+    }
+    data, xref = revision(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", objects, root=1, size=8)
+    return sign_last(data, "signer"), xref
+
+
+big, big_xref = first_revision_big()
+write("bench-1mb-two-signatures.pdf", add_second_signature(big, big_xref, "agency"))
