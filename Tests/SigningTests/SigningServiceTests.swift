@@ -75,6 +75,25 @@ struct SigningServiceTests {
         }
     }
 
+    @Test(arguments: [
+        ("one-signature.pdf", "passed", "signing_time_claimed"), ("two-signatures.pdf", "passed", "signing_time_claimed"),
+        ("modified-after-signing.pdf", "failed", "modified_after_signing"), ("tampered.pdf", "failed", "digest_mismatch"),
+        ("untrusted.pdf", "indeterminate", "untrusted_root"), ("revoked.pdf", "failed", "revoked"),
+    ])
+    func everySignedPDFFixtureOverHTTP(fixture: String, result: String, reason: String) async throws {
+        try await Self.withService { _, _, router, token in
+            try await Application(router: router).test(.router) { client in
+                let posted = try await client.execute(
+                    uri: "/api/v1/verify", method: .post,
+                    headers: [.authorization: "Bearer \(token)", .contentType: "application/pdf"],
+                    body: ByteBuffer(bytes: try Fixtures.bytes(fixture)))
+                let report = try VerificationV1.decode(Array(posted.body.readableBytesView))
+                #expect(report.result.rawValue == result)
+                #expect(report.signatures.flatMap(\.reasonCodes).contains(reason))
+            }
+        }
+    }
+
     @Test func aDetachedSignatureArrivesAsMultipartAndGarbageAsAFailedReport() async throws {
         try await Self.withService { _, _, router, token in
             try await Application(router: router).test(.router) { client in
