@@ -25,7 +25,11 @@ enum Benchmark {
         }
         let signatures = fields.count
 
+        let before = residentBytes()
         let ours = measure(rounds) { _ = verifier.verify(.pdf(pdf)) }
+        // A crude leak check: resident memory after thousands of verifications stays where it was.
+        FileHandle.standardError.write(
+            Data("bench: resident memory \(before >> 10) KB before, \((residentBytes()) >> 10) KB after \(rounds) verifications\n".utf8))
         let pairs = fields.map { ($0.contents, $0.signedBytes(of: pdf)) }
         let trust = store.current()
         var failures = 0
@@ -49,6 +53,13 @@ enum Benchmark {
         print("signing.openssl_per_s: \(Int(opensslRate))")
         print("signing.ratio: \(String(format: "%.2f", oursRate / opensslRate))")
         return 0
+    }
+
+    /// The process's resident set, from /proc/self/statm.
+    static func residentBytes() -> Int {
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+        let pages = text.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
     }
 
     /// Seconds for `rounds` runs of `body`, after one warm-up run.
