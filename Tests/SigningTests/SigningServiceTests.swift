@@ -154,22 +154,33 @@ struct SigningServiceTests {
                 group.addTask { try await worker.run() }
                 group.addTask { try await relay.run() }
                 defer { group.cancelAll() }
-                let pdf = try Fixtures.bytes("untrusted.pdf")
-                let request = VerifyRequestV1(
-                    requestId: UUID(),
-                    document: .init(sha256: VerifyRequestHandler.sha256(pdf), data: Data(pdf).base64EncodedString()))
-                for body in [try request.encoded(), Array("{\"requestId\": 1}".utf8)] {
+                // Every signed-PDF fixture as a request, and one that is not a verify-request.v1 at all.
+                let expected = [
+                    "one-signature.pdf": VerificationV1.Result.passed, "two-signatures.pdf": .passed,
+                    "modified-after-signing.pdf": .failed, "tampered.pdf": .failed, "untrusted.pdf": .indeterminate, "revoked.pdf": .failed,
+                ]
+                var requestsByID: [UUID: String] = [:]
+                for name in expected.keys.sorted() {
+                    let pdf = try Fixtures.bytes(name)
+                    let request = VerifyRequestV1(
+                        requestId: UUID(), document: .init(sha256: VerifyRequestHandler.sha256(pdf), data: Data(pdf).base64EncodedString()))
+                    requestsByID[request.requestId] = name
                     try await connection.publish(
-                        body, exchange: "", routingKey: requests,
+                        try request.encoded(), exchange: "", routingKey: requests,
                         properties: AMQPProperties(messageID: UUID().uuidString, type: VerifyRequestV1.messageType, contentType: "application/json"))
                 }
+                try await connection.publish(
+                    Array("{\"requestId\": 1}".utf8), exchange: "", routingKey: requests,
+                    properties: AMQPProperties(messageID: UUID().uuidString, type: VerifyRequestV1.messageType, contentType: "application/json"))
                 let consumer = try await connection.consume(queue: answers)
-                let delivered = try await collect(consumer, count: 1, timeout: .seconds(15))
+                let delivered = try await collect(consumer, count: expected.count, timeout: .seconds(20))
                 await consumer.cancel()
-                let report = try VerificationV1.decode(try #require(delivered.first).body)
-                #expect(report.requestId == request.requestId)
-                #expect(report.result == .indeterminate)
-                #expect(report.signatures.first?.reasonCodes.contains("untrusted_root") == true)
+                let reports = try delivered.map { try VerificationV1.decode($0.body) }
+                #expect(reports.count == expected.count)
+                for report in reports {
+                    let name = try #require(requestsByID[report.requestId])
+                    #expect(report.result == expected[name], "\(name)")
+                }
 
                 let dead = try await connection.consume(queue: requests + ".dlq")
                 let rejected = try await collect(dead, count: 1, timeout: .seconds(15))
@@ -177,7 +188,7 @@ struct SigningServiceTests {
                 #expect(rejected.first?.properties.headers["x-ioffice-error"]?.contains("verify-request.v1") == true)
                 var stored = 0
                 for try await n in try await database.query("select count(*)::int from verifications").decode(Int.self) { stored = n }
-                #expect(stored == 1)
+                #expect(stored == expected.count)
             }
         }
     }
