@@ -84,7 +84,8 @@ let package = Package(
             path: "Services/Documents"),
         .executableTarget(name: "Notify", dependencies: ["ServiceKit", "Contracts"], path: "Services/Notify"),
         .executableTarget(name: "Calendar", dependencies: ["ServiceKit", "Contracts"], path: "Services/Calendar"),
-        .executableTarget(name: "Signing", dependencies: ["ServiceKit", "Contracts", "COpenSSL"], path: "Services/Signing"),
+        .executableTarget(
+            name: "Signing", dependencies: ["ServiceKit", "Contracts", "COpenSSL"], path: "Services/Signing", exclude: ["README.md"]),
         .executableTarget(
             name: "IncomingBench",
             dependencies: [

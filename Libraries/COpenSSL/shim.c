@@ -16,6 +16,9 @@ struct ioffice_trust {
     X509_STORE *store;
     STACK_OF(X509) *certificates;
     STACK_OF(X509_CRL) *crls;
+    /* For each CRL, the trusted certificate whose key verified its signature when the trust was
+       sealed (NULL if none): a revocation check then skips verifying that CRL again. */
+    X509 **crl_signers;
 };
 
 ioffice_trust *ioffice_trust_new(void) {
@@ -36,6 +39,7 @@ void ioffice_trust_free(ioffice_trust *trust) {
     X509_STORE_free(trust->store);
     sk_X509_pop_free(trust->certificates, X509_free);
     sk_X509_CRL_pop_free(trust->crls, X509_CRL_free);
+    free(trust->crl_signers);
     free(trust);
 }
 
@@ -76,9 +80,30 @@ int ioffice_trust_add_crls(ioffice_trust *trust, const unsigned char *data, size
     return added;
 }
 
-static char *name_string(const X509_NAME *name) {
-    BIO *bio = BIO_new(BIO_s_mem());
+void ioffice_trust_seal(ioffice_trust *trust) {
+    int count = sk_X509_CRL_num(trust->crls);
+    free(trust->crl_signers);
+    trust->crl_signers = count > 0 ? calloc((size_t)count, sizeof(X509 *)) : NULL;
+    if (!trust->crl_signers) return;
+    for (int i = 0; i < count; i++) {
+        X509_CRL *crl = sk_X509_CRL_value(trust->crls, i);
+        for (int j = 0; j < sk_X509_num(trust->certificates); j++) {
+            X509 *candidate = sk_X509_value(trust->certificates, j);
+            if (X509_NAME_cmp(X509_get_subject_name(candidate), X509_CRL_get_issuer(crl)) != 0) continue;
+            EVP_PKEY *key = X509_get0_pubkey(candidate);
+            if (key && X509_CRL_verify(crl, key) == 1) {
+                trust->crl_signers[i] = candidate;
+                break;
+            }
+        }
+    }
+    ERR_clear_error();
+}
+
+/* RFC 2253 text of `name`, printed through `bio` (reused across names, reset here). */
+static char *name_string_with(BIO *bio, const X509_NAME *name) {
     if (!bio) return NULL;
+    (void)BIO_reset(bio);
     X509_NAME_print_ex(bio, name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
     char *text = NULL;
     long length = BIO_get_mem_data(bio, &text);
@@ -87,8 +112,14 @@ static char *name_string(const X509_NAME *name) {
         memcpy(copy, text, (size_t)length);
         copy[length] = 0;
     }
-    BIO_free(bio);
     return copy;
+}
+
+static char *name_string(const X509_NAME *name) {
+    BIO *bio = BIO_new(BIO_s_mem());
+    char *text = name_string_with(bio, name);
+    BIO_free(bio);
+    return text;
 }
 
 static int64_t unix_time(const ASN1_TIME *time) {
@@ -126,7 +157,8 @@ static void check_revocation(const ioffice_trust *trust, X509 *certificate, X509
     for (int i = 0; i < sk_X509_CRL_num(trust->crls); i++) {
         X509_CRL *crl = sk_X509_CRL_value(trust->crls, i);
         if (X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_issuer_name(certificate)) != 0) continue;
-        if (!key || X509_CRL_verify(crl, key) != 1) {
+        int known = trust->crl_signers && trust->crl_signers[i] && X509_cmp(trust->crl_signers[i], issuer) == 0;
+        if (!known && (!key || X509_CRL_verify(crl, key) != 1)) {
             ERR_clear_error();
             continue;
         }
@@ -158,10 +190,14 @@ static void check_chain(const ioffice_trust *trust, X509 *certificate, STACK_OF(
         int count = chain ? sk_X509_num(chain) : 0;
         if (count > 0) {
             report->chain = calloc((size_t)count, sizeof(char *));
+            BIO *names = BIO_new(BIO_s_mem());
             if (report->chain) {
-                for (int i = 0; i < count; i++) report->chain[i] = name_string(X509_get_subject_name(sk_X509_value(chain, i)));
+                /* The signer's own subject is already printed: the chain starts with it. */
+                report->chain[0] = report->subject ? strdup(report->subject) : name_string_with(names, X509_get_subject_name(certificate));
+                for (int i = 1; i < count; i++) report->chain[i] = name_string_with(names, X509_get_subject_name(sk_X509_value(chain, i)));
                 report->chain_count = count;
             }
+            BIO_free(names);
         }
         X509 *issuer = count > 1 ? sk_X509_value(chain, 1) : NULL;
         check_revocation(trust, certificate, issuer, report);
@@ -283,20 +319,26 @@ void ioffice_signer_report_free(ioffice_signer_report *report) {
     memset(report, 0, sizeof *report);
 }
 
+X509_STORE *ioffice_baseline_store_new(const ioffice_trust *trust) {
+    X509_STORE *store = X509_STORE_new();
+    if (!store) return NULL;
+    for (int i = 0; i < sk_X509_num(trust->certificates); i++) X509_STORE_add_cert(store, sk_X509_value(trust->certificates, i));
+    for (int i = 0; i < sk_X509_CRL_num(trust->crls); i++) X509_STORE_add_crl(store, sk_X509_CRL_value(trust->crls, i));
+    X509_STORE_set_flags(store, X509_V_FLAG_CRL_CHECK);
+    return store;
+}
+
+void ioffice_baseline_store_free(X509_STORE *store) { X509_STORE_free(store); }
+
 int ioffice_openssl_cms_verify(const unsigned char *cms_data, size_t cms_length, const unsigned char *content, size_t content_length,
-                               const ioffice_trust *trust) {
+                               X509_STORE *store) {
     BIO *input = BIO_new_mem_buf(cms_data, (int)cms_length);
     CMS_ContentInfo *cms = input ? d2i_CMS_bio(input, NULL) : NULL;
     BIO_free(input);
     if (!cms) return 0;
-    X509_STORE *store = X509_STORE_new();
-    for (int i = 0; store && i < sk_X509_num(trust->certificates); i++) X509_STORE_add_cert(store, sk_X509_value(trust->certificates, i));
-    for (int i = 0; store && i < sk_X509_CRL_num(trust->crls); i++) X509_STORE_add_crl(store, sk_X509_CRL_value(trust->crls, i));
-    if (store) X509_STORE_set_flags(store, X509_V_FLAG_CRL_CHECK);
     BIO *data = BIO_new_mem_buf(content, (int)content_length);
-    int ok = store && data && CMS_verify(cms, NULL, store, data, NULL, CMS_BINARY) == 1;
+    int ok = data && CMS_verify(cms, NULL, store, data, NULL, CMS_BINARY) == 1;
     BIO_free(data);
-    X509_STORE_free(store);
     CMS_ContentInfo_free(cms);
     ERR_clear_error();
     return ok;

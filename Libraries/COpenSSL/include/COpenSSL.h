@@ -17,6 +17,9 @@ void ioffice_trust_free(ioffice_trust *trust);
 /* How many certificates (or CRLs) of `data` were added; 0 when none could be read. */
 int ioffice_trust_add_certificates(ioffice_trust *trust, const unsigned char *data, size_t length);
 int ioffice_trust_add_crls(ioffice_trust *trust, const unsigned char *data, size_t length);
+/* Call once everything is added: verifies each CRL's signature with a trusted certificate once, so
+   checks against this trust need not repeat it. The trust is read-only afterwards. */
+void ioffice_trust_seal(ioffice_trust *trust);
 
 enum {
     IOFFICE_REVOCATION_GOOD = 0,
@@ -65,8 +68,11 @@ void ioffice_verify_detached_parts(const unsigned char *cms, size_t cms_length, 
 void ioffice_signer_report_free(ioffice_signer_report *report);
 
 /* The benchmark's baseline: OpenSSL's own CMS_verify of a detached DER signature over `content`,
-   with the chain and the CRLs checked by OpenSSL's store. 1 when it verifies. */
+   with the chain and the CRLs checked by an X509_STORE made once from `trust` (CRL checking on).
+   1 when it verifies. */
+X509_STORE *ioffice_baseline_store_new(const ioffice_trust *trust);
+void ioffice_baseline_store_free(X509_STORE *store);
 int ioffice_openssl_cms_verify(const unsigned char *cms, size_t cms_length, const unsigned char *content, size_t content_length,
-                               const ioffice_trust *trust);
+                               X509_STORE *store);
 
 #endif

@@ -45,17 +45,8 @@ enum PDFSignatureScanner {
             file[key + 9..<range[1]].allSatisfy(Bytes.isWhitespace)
         else { throw .malformedSignature("/ByteRange không khớp với /Contents của chữ ký") }
         guard range[2] - range[1] - 2 <= maximumContents else { throw .malformedSignature("/Contents quá lớn") }
-        var blob: [UInt8] = []
-        blob.reserveCapacity((range[2] - range[1]) / 2)
-        var high: UInt8?
-        for byte in file[range[1] + 1..<range[2] - 1] where !Bytes.isWhitespace(byte) {
-            guard let value = Bytes.hexValue(byte) else { throw .malformedSignature("/Contents không phải chuỗi hexa") }
-            if let h = high {
-                blob.append(h << 4 | value)
-                high = nil
-            } else {
-                high = value
-            }
+        guard let blob = Hex.decode(file, range[1] + 1..<range[2] - 1) else {
+            throw .malformedSignature("/Contents không phải chuỗi hexa")
         }
         guard let length = DER.elementLength(blob) else { throw .malformedSignature("/Contents không chứa chữ ký CMS") }
         let subFilter = name(after: Array(ascii: "/SubFilter"), in: file, range: objectStart..<objectEnd) ?? ""

@@ -47,6 +47,7 @@ final class TrustStore: Sendable {
             guard let data = try? Data(contentsOf: file) else { continue }
             crls += Int(data.withUnsafeBytes { ioffice_trust_add_crls(trust.handle, $0.baseAddress, data.count) })
         }
+        ioffice_trust_seal(trust.handle)
         logger.info("trust loaded", metadata: ["certificates": "\(certificates)", "crls": "\(crls)"])
         return trust
     }
