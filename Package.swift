@@ -102,7 +102,10 @@ let package = Package(
             dependencies: ["AMQPClient"],
             path: "Benchmarks/AMQPBench"
         ),
-        .target(name: "TestSupport", dependencies: ["AMQPClient"], path: "Tests/TestSupport"),
+        .target(
+            name: "TestSupport",
+            dependencies: ["AMQPClient", "ServiceKit", .product(name: "PostgresNIO", package: "postgres-nio")],
+            path: "Tests/TestSupport"),
         .testTarget(
             name: "ContractsTests",
             dependencies: ["Contracts", .product(name: "Yams", package: "Yams")],

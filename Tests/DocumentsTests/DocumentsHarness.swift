@@ -27,33 +27,15 @@ struct DocumentsHarness: Sendable {
     static func with<T>(
         environment: [String: String] = [:], us: AgencyRef = DocumentsHarness.us, _ body: (DocumentsHarness) async throws -> T
     ) async throws -> T {
-        let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
-        var configuration = try DatabaseURL.configuration(TestEnvironment.databaseURL)
-        configuration.options.additionalStartupParameters = [("search_path", schema)]
-        let client = PostgresClient(configuration: configuration)
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await client.run() }
-            defer { group.cancelAll() }
-            try await client.query(PostgresQuery(unsafeSQL: "create schema \(schema)"))
-            do {
-                let settings = ServiceSettings(
-                    name: "documents", defaultPort: 8080,
-                    environment: ["IOFFICE_BCRYPT_COST": "4", "IOFFICE_ADMIN_PASSWORD": adminPassword].merging(environment) { $1 })
-                let migrator = Migrator(client: client, logger: testLogger)
-                try await migrator.migrate(component: MessagingMigrations.component, MessagingMigrations.all)
-                try await migrator.migrate(component: "documents", DocumentsMigrations.all)
-                let keyRing = TokenKeyRing()
-                let accounts = Accounts(client: client, logger: testLogger, settings: settings, keyRing: keyRing)
-                try await Bootstrap.run(accounts: accounts, settings: settings)
-                let verifier = TokenVerifier(keys: keyRing.keys, revocation: SessionStore(client: client, logger: testLogger))
-                let harness = DocumentsHarness(client: client, accounts: accounts, settings: settings, verifier: verifier, us: us)
-                let result = try await body(harness)
-                try await client.query(PostgresQuery(unsafeSQL: "drop schema \(schema) cascade"))
-                return result
-            } catch {
-                _ = try? await client.query(PostgresQuery(unsafeSQL: "drop schema \(schema) cascade"))
-                throw error
-            }
+        try await withFreshSchema(component: "documents", migrations: DocumentsMigrations.all, logger: testLogger) { client in
+            let settings = ServiceSettings(
+                name: "documents", defaultPort: 8080,
+                environment: ["IOFFICE_BCRYPT_COST": "4", "IOFFICE_ADMIN_PASSWORD": adminPassword].merging(environment) { $1 })
+            let keyRing = TokenKeyRing()
+            let accounts = Accounts(client: client, logger: testLogger, settings: settings, keyRing: keyRing)
+            try await Bootstrap.run(accounts: accounts, settings: settings)
+            let verifier = TokenVerifier(keys: keyRing.keys, revocation: SessionStore(client: client, logger: testLogger))
+            return try await body(DocumentsHarness(client: client, accounts: accounts, settings: settings, verifier: verifier, us: us))
         }
     }
 

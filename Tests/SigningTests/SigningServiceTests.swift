@@ -24,17 +24,7 @@ struct SigningServiceTests {
 
     /// A fresh schema with Signing's tables, a verifier on the fixtures' trust, and a token for a user.
     static func withService<T>(_ body: (PostgresClient, SignatureVerifier, Router<ServiceRequestContext>, String) async throws -> T) async throws -> T {
-        let schema = "s_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
-        var configuration = try DatabaseURL.configuration(TestEnvironment.databaseURL)
-        configuration.options.additionalStartupParameters = [("search_path", schema)]
-        let client = PostgresClient(configuration: configuration)
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await client.run() }
-            defer { group.cancelAll() }
-            try await client.query(PostgresQuery(unsafeSQL: "create schema \(schema)"))
-            let migrator = Migrator(client: client, logger: logger)
-            try await migrator.migrate(component: MessagingMigrations.component, MessagingMigrations.all)
-            try await migrator.migrate(component: "signing", SigningMigrations.all)
+        try await withFreshSchema(component: "signing", migrations: SigningMigrations.all, logger: logger) { client in
             let verifier = try FixtureTrust.make().verifier
             let keys = JWTKeyCollection()
             await keys.add(eddsa: try EdDSA.PrivateKey(), kid: "test")
@@ -47,7 +37,6 @@ struct SigningServiceTests {
                 readiness: Readiness(client: client, connections: [], logger: logger), registry: PrometheusCollectorRegistry(),
                 verifier: TokenVerifier(keys: keys),
                 routes: { _, api in SigningRoutes(verifier: verifier, client: client, logger: logger).add(to: api) })
-            defer { Task { try? await client.query(PostgresQuery(unsafeSQL: "drop schema \(schema) cascade")) } }
             return try await body(client, verifier, router, token)
         }
     }
