@@ -128,6 +128,7 @@ let package = Package(
                 "Signing", "Contracts", "ServiceKit", "AMQPClient", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Tests/SigningTests",
             exclude: ["Fixtures/make-fixtures.sh", "Fixtures/make-pdfs.py"], resources: [.copy("Fixtures/generated")]),

@@ -217,29 +217,37 @@ static void drain(BIO *chain) {
     while (BIO_read(chain, buffer, sizeof buffer) > 0) {}
 }
 
-void ioffice_verify_detached_parts(const unsigned char *cms_data, size_t cms_length, const unsigned char *first,
-                                   size_t first_length, const unsigned char *second, size_t second_length,
-                                   const ioffice_trust *trust, ioffice_signer_report *report) {
+/* A CMS as OpenSSL reads it, or NULL when it is not CMS/PKCS#7 signed data. */
+static CMS_ContentInfo *read_cms(const unsigned char *cms_data, size_t cms_length) {
+    if (cms_length == 0 || cms_length > (size_t)INT32_MAX) return NULL;
+    BIO *input = BIO_new_mem_buf(cms_data, (int)cms_length);
+    CMS_ContentInfo *cms = input ? d2i_CMS_bio(input, NULL) : NULL;
+    BIO_free(input);
+    if (cms && OBJ_obj2nid(CMS_get0_type(cms)) != NID_pkcs7_signed) {
+        CMS_ContentInfo_free(cms);
+        return NULL;
+    }
+    return cms;
+}
+
+/* The common first half of a verification: finds the first signer of `cms` and that signer's
+   certificate among those embedded, and fills the signer's facts into `report`. 0 (with `report`
+   saying why) when the CMS cannot be checked at all; `cms` stays the caller's. */
+static int open_signer(CMS_ContentInfo *cms, ioffice_signer_report *report, CMS_SignerInfo **signer_out, X509 **certificate_out,
+                       STACK_OF(X509) **embedded_out) {
     memset(report, 0, sizeof *report);
     report->revocation = IOFFICE_REVOCATION_UNKNOWN;
     report->revoked_reason = -1;
     report->status = IOFFICE_CMS_MALFORMED;
-    if (cms_length == 0 || cms_length > (size_t)INT32_MAX || first_length > (size_t)INT32_MAX || second_length > (size_t)INT32_MAX) return;
-
-    BIO *input = BIO_new_mem_buf(cms_data, (int)cms_length);
-    CMS_ContentInfo *cms = input ? d2i_CMS_bio(input, NULL) : NULL;
-    BIO_free(input);
-    if (!cms || OBJ_obj2nid(CMS_get0_type(cms)) != NID_pkcs7_signed) {
+    if (!cms) {
         remember_error(report);
-        CMS_ContentInfo_free(cms);
-        return;
+        return 0;
     }
     STACK_OF(CMS_SignerInfo) *signers = CMS_get0_SignerInfos(cms);
     STACK_OF(X509) *embedded = CMS_get1_certs(cms);
     if (!signers || sk_CMS_SignerInfo_num(signers) < 1) {
         sk_X509_pop_free(embedded, X509_free);
-        CMS_ContentInfo_free(cms);
-        return;
+        return 0;
     }
     CMS_SignerInfo *signer = sk_CMS_SignerInfo_value(signers, 0);
     /* Match the signer's certificate among those embedded; the chain is checked separately. */
@@ -250,8 +258,7 @@ void ioffice_verify_detached_parts(const unsigned char *cms_data, size_t cms_len
         report->status = IOFFICE_CMS_NO_SIGNER;
         remember_error(report);
         sk_X509_pop_free(embedded, X509_free);
-        CMS_ContentInfo_free(cms);
-        return;
+        return 0;
     }
     report->subject = name_string(X509_get_subject_name(certificate));
     const ASN1_INTEGER *serial = X509_get0_serialNumber(certificate);
@@ -267,6 +274,31 @@ void ioffice_verify_detached_parts(const unsigned char *cms_data, size_t cms_len
     report->has_signing_time = signing_time(signer, &report->signing_time);
     uint32_t usage = X509_get_key_usage(certificate);
     report->key_usage_ok = (usage & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION)) != 0;
+    *signer_out = signer;
+    *certificate_out = certificate;
+    *embedded_out = embedded;
+    return 1;
+}
+
+/* The common second half: the signer's chain, key usage and revocation; frees what open_signer made. */
+static void close_signer(X509 *certificate, STACK_OF(X509) *embedded, const ioffice_trust *trust, ioffice_signer_report *report) {
+    ERR_clear_error();
+    check_chain(trust, certificate, embedded, report);
+    sk_X509_pop_free(embedded, X509_free);
+}
+
+void ioffice_verify_detached_parts(const unsigned char *cms_data, size_t cms_length, const unsigned char *first,
+                                   size_t first_length, const unsigned char *second, size_t second_length,
+                                   const ioffice_trust *trust, ioffice_signer_report *report) {
+    CMS_SignerInfo *signer = NULL;
+    X509 *certificate = NULL;
+    STACK_OF(X509) *embedded = NULL;
+    int sizes_ok = first_length <= (size_t)INT32_MAX && second_length <= (size_t)INT32_MAX;
+    CMS_ContentInfo *cms = sizes_ok ? read_cms(cms_data, cms_length) : NULL;
+    if (!open_signer(cms, report, &signer, &certificate, &embedded)) {
+        CMS_ContentInfo_free(cms);
+        return;
+    }
 
     /* The signature itself: signed attributes against the signer's key, then the content digest. */
     int signature = CMS_SignerInfo_verify(signer);
@@ -305,10 +337,73 @@ void ioffice_verify_detached_parts(const unsigned char *cms_data, size_t cms_len
             remember_error(report);
         }
     }
-    ERR_clear_error();
-    check_chain(trust, certificate, embedded, report);
-    sk_X509_pop_free(embedded, X509_free);
+    close_signer(certificate, embedded, trust, report);
     CMS_ContentInfo_free(cms);
+}
+
+struct ioffice_cms {
+    CMS_ContentInfo *cms;
+};
+
+ioffice_cms *ioffice_cms_read(const unsigned char *cms_data, size_t cms_length) {
+    CMS_ContentInfo *cms = read_cms(cms_data, cms_length);
+    ERR_clear_error();
+    if (!cms) return NULL;
+    ioffice_cms *handle = malloc(sizeof *handle);
+    if (!handle) {
+        CMS_ContentInfo_free(cms);
+        return NULL;
+    }
+    handle->cms = cms;
+    return handle;
+}
+
+void ioffice_cms_free(ioffice_cms *handle) {
+    if (!handle) return;
+    CMS_ContentInfo_free(handle->cms);
+    free(handle);
+}
+
+/* The first signer's digest algorithm, or NULL. */
+static const ASN1_OBJECT *digest_algorithm(CMS_ContentInfo *cms) {
+    STACK_OF(CMS_SignerInfo) *signers = CMS_get0_SignerInfos(cms);
+    if (!signers || sk_CMS_SignerInfo_num(signers) < 1) return NULL;
+    X509_ALGOR *algorithm = NULL;
+    CMS_SignerInfo_get0_algs(sk_CMS_SignerInfo_value(signers, 0), NULL, NULL, &algorithm, NULL);
+    const ASN1_OBJECT *object = NULL;
+    if (algorithm) X509_ALGOR_get0(&object, NULL, NULL, algorithm);
+    return object;
+}
+
+int ioffice_cms_digest_nid(const ioffice_cms *handle) {
+    const ASN1_OBJECT *object = digest_algorithm(handle->cms);
+    int nid = object ? OBJ_obj2nid(object) : 0;
+    return nid != 0 && EVP_get_digestbynid(nid) ? nid : 0;
+}
+
+void ioffice_verify_cms_digest(ioffice_cms *handle, int digest_nid, const unsigned char *digest, size_t digest_length,
+                               const ioffice_trust *trust, ioffice_signer_report *report) {
+    CMS_SignerInfo *signer = NULL;
+    X509 *certificate = NULL;
+    STACK_OF(X509) *embedded = NULL;
+    if (!open_signer(handle->cms, report, &signer, &certificate, &embedded)) return;
+
+    /* Without signed attributes the signature is over the content itself: only the content can check it. */
+    const ASN1_OBJECT *object = digest_algorithm(handle->cms);
+    if (CMS_signed_get_attr_count(signer) < 0 || !object || OBJ_obj2nid(object) != digest_nid) {
+        report->status = IOFFICE_CMS_NEEDS_CONTENT;
+    } else if (CMS_SignerInfo_verify(signer) != 1) {
+        report->status = IOFFICE_CMS_BAD_SIGNATURE;
+        remember_error(report);
+    } else {
+        /* The comparison CMS_SignerInfo_verify_content makes, with the digest computed by the caller. */
+        ASN1_OCTET_STRING *signed_digest =
+            CMS_signed_get0_data_by_OBJ(signer, OBJ_nid2obj(NID_pkcs9_messageDigest), -3, V_ASN1_OCTET_STRING);
+        int same = signed_digest && (size_t)ASN1_STRING_length(signed_digest) == digest_length &&
+                   CRYPTO_memcmp(ASN1_STRING_get0_data(signed_digest), digest, digest_length) == 0;
+        report->status = same ? IOFFICE_CMS_OK : IOFFICE_CMS_DIGEST_MISMATCH;
+    }
+    close_signer(certificate, embedded, trust, report);
 }
 
 void ioffice_signer_report_free(ioffice_signer_report *report) {

@@ -37,6 +37,9 @@ enum {
     IOFFICE_CMS_BAD_SIGNATURE = 3,
     /* No signer certificate inside the CMS. */
     IOFFICE_CMS_NO_SIGNER = 4,
+    /* The signature can only be checked against the content itself (no signed attributes, or another
+       digest algorithm than the one given): use ioffice_verify_detached_parts. */
+    IOFFICE_CMS_NEEDS_CONTENT = 5,
 };
 
 typedef struct {
@@ -66,6 +69,28 @@ void ioffice_verify_detached_parts(const unsigned char *cms, size_t cms_length, 
                                    size_t first_length, const unsigned char *second, size_t second_length,
                                    const ioffice_trust *trust, ioffice_signer_report *report);
 void ioffice_signer_report_free(ioffice_signer_report *report);
+
+/* A CMS read once, for the functions below; NULL when it is not CMS/PKCS#7 signed data. */
+typedef struct ioffice_cms ioffice_cms;
+ioffice_cms *ioffice_cms_read(const unsigned char *cms, size_t cms_length);
+void ioffice_cms_free(ioffice_cms *cms);
+/* The digest algorithm (an OpenSSL NID) the first signer names; 0 when OpenSSL knows none. */
+int ioffice_cms_digest_nid(const ioffice_cms *cms);
+/* As ioffice_verify_detached_parts, with the content's digest (algorithm `digest_nid`) computed by the
+   caller: a PDF's signatures share most of their signed bytes, which are then hashed once. Reports
+   IOFFICE_CMS_NEEDS_CONTENT when the digest cannot settle it. Verifies a given `cms` once. */
+void ioffice_verify_cms_digest(ioffice_cms *cms, int digest_nid, const unsigned char *digest, size_t digest_length,
+                               const ioffice_trust *trust, ioffice_signer_report *report);
+
+/* A running message digest that can be copied midway: hash a shared prefix once, then finish each copy
+   with its own remainder. */
+typedef struct ioffice_digest ioffice_digest;
+ioffice_digest *ioffice_digest_new(int nid);
+int ioffice_digest_update(ioffice_digest *digest, const unsigned char *data, size_t length);
+ioffice_digest *ioffice_digest_copy(const ioffice_digest *digest);
+/* Writes at most 64 bytes to `out`; the digest's length, 0 on failure. Frees nothing. */
+size_t ioffice_digest_final(ioffice_digest *digest, unsigned char *out);
+void ioffice_digest_free(ioffice_digest *digest);
 
 /* The benchmark's baseline: OpenSSL's own CMS_verify of a detached DER signature over `content`,
    with the chain and the CRLs checked by an X509_STORE made once from `trust` (CRL checking on).

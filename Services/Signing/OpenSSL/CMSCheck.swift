@@ -8,9 +8,21 @@ enum CMSCheck {
         verify(signature: signature, in: content, ranges: [0..<content.count], trust: trust)
     }
 
-    /// Over the bytes of `file` in `ranges` (one or two), read in place.
-    static func verify(signature: [UInt8], in file: [UInt8], ranges: [Range<Int>], trust: Trust) -> SignatureFinding {
+    /// Over the bytes of `file` in `ranges` (one or two), read in place; with the `parsed` signature and
+    /// its `digest` when the caller already hashed those bytes.
+    static func verify(
+        signature: [UInt8], in file: [UInt8], ranges: [Range<Int>], parsed: ParsedCMS? = nil, digest: SharedPrefixDigests.Digest? = nil,
+        trust: Trust
+    ) -> SignatureFinding {
         var report = ioffice_signer_report()
+        defer { ioffice_signer_report_free(&report) }
+        if let parsed, let digest {
+            digest.value.withUnsafeBufferPointer { value in
+                ioffice_verify_cms_digest(parsed.handle, digest.algorithm, value.baseAddress, value.count, trust.handle, &report)
+            }
+            guard Int32(report.status) == Int32(IOFFICE_CMS_NEEDS_CONTENT) else { return finding(from: report) }
+            ioffice_signer_report_free(&report)
+        }
         let first = ranges.first ?? 0..<0
         let second = ranges.count > 1 ? ranges[1] : 0..<0
         signature.withUnsafeBufferPointer { cms in
@@ -21,8 +33,10 @@ enum CMSCheck {
                     second.count, trust.handle, &report)
             }
         }
-        defer { ioffice_signer_report_free(&report) }
+        return finding(from: report)
+    }
 
+    static func finding(from report: ioffice_signer_report) -> SignatureFinding {
         var finding = SignatureFinding()
         finding.signerSubject = report.subject.map { String(cString: $0) } ?? ""
         finding.serialNumber = report.serial.map { String(cString: $0) } ?? ""

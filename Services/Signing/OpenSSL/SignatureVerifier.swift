@@ -21,10 +21,14 @@ struct SignatureVerifier: Sendable {
             } catch {
                 return [SignatureFinding(coversWholeDocument: false, reasons: [.malformed])]
             }
-            var findings = found.fields.map { field in
+            let signatures = found.fields.map { ParsedCMS($0.contents) }
+            let digests = SharedPrefixDigests.compute(found.fields, signatures: signatures, in: file)
+            var findings = found.fields.indices.map { index in
+                let field = found.fields[index]
                 let r = field.byteRange
                 var finding = CMSCheck.verify(
-                    signature: field.contents, in: file, ranges: [r[0]..<r[0] + r[1], r[2]..<r[2] + r[3]], trust: current)
+                    signature: field.contents, in: file, ranges: [r[0]..<r[0] + r[1], r[2]..<r[2] + r[3]], parsed: signatures[index],
+                    digest: digests[index], trust: current)
                 finding.byteRanges = [[field.byteRange[0], field.byteRange[1]], [field.byteRange[2], field.byteRange[3]]]
                 finding.coversWholeDocument = field.coversWholeFile
                 if !Self.supportedSubFilters.contains(field.subFilter) { finding.reasons.append(.unsupportedSubFilter) }
