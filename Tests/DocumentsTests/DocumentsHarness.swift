@@ -46,7 +46,7 @@ struct DocumentsHarness: Sendable {
                 settings: settings, readiness: Readiness(client: client, connections: [], logger: testLogger),
                 registry: PrometheusCollectorRegistry(), verifier: verifier,
                 allowedBeforePasswordChange: AuthRoutes.allowedBeforePasswordChange,
-                routes: DocumentsHTTP.routes(accounts: accounts, us: us)))
+                routes: DocumentsHTTP.routes(accounts: accounts, us: us, settings: settings)))
     }
 
     /// The database alone, for checks inside `#expect` (the router is not Sendable).

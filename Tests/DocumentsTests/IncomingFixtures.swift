@@ -109,7 +109,7 @@ enum SampleDocuments {
     }
 }
 
-/// Documents' inbound consumer and outbox relay on the real broker, for the length of `body`.
+/// Documents' inbound and events consumers and outbox relay on the real broker, for the length of `body`.
 func withInbound<T>(
     _ harness: DocumentsHarness, ourCode: String, limits: ArrivalCheck.Limits = .init(),
     _ body: (AMQPConnection) async throws -> T
@@ -119,6 +119,10 @@ func withInbound<T>(
     try await connection.declare(DocumentsTopology.make(agencyCode: ourCode))
     try await connection.purgeQueue(Routes.inboundQueue(of: ourCode))
     try await connection.purgeQueue(Routes.inboundQueue(of: ourCode) + ".dlq")
+    try await connection.purgeQueue(DocumentsTopology.eventsQueue)
+    let events = QueueWorker(
+        queue: DocumentsTopology.eventsQueue, consumerConnection: connection, publisher: connection, client: harness.client,
+        handler: EventsHandler(), logger: testLogger)
     let worker = QueueWorker(
         queue: Routes.inboundQueue(of: ourCode), prefetch: 16, concurrency: 8, consumerConnection: connection, publisher: connection,
         client: harness.client, handler: InboundHandler(us: AgencyRef(code: ourCode, name: "Liên đoàn"), limits: limits), logger: testLogger)
@@ -126,6 +130,7 @@ func withInbound<T>(
     do {
         let result = try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await worker.run() }
+            group.addTask { try await events.run() }
             group.addTask { try await relay.run() }
             defer { group.cancelAll() }
             return try await body(connection)

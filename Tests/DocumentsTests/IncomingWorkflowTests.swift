@@ -23,7 +23,7 @@ struct IncomingWorkflowTests {
         try IncomingWorkflow.apply(command, by: actor, to: current, at: now).get()
     }
 
-    func refusal(_ command: IncomingCommand, by actor: IncomingActor, _ current: IncomingCase) -> IncomingRefusal? {
+    func refusal(_ command: IncomingCommand, by actor: IncomingActor, _ current: IncomingCase) -> WorkflowRefusal? {
         if case .failure(let refusal) = IncomingWorkflow.apply(command, by: actor, to: current, at: now) { return refusal }
         return nil
     }

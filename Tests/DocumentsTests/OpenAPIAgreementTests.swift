@@ -42,7 +42,7 @@ struct OpenAPIAgreementTests {
             let router = ServiceRuntime.router(
                 settings: harness.settings, readiness: Readiness(client: harness.client, connections: [], logger: testLogger),
                 registry: PrometheusCollectorRegistry(), verifier: harness.verifier,
-                routes: DocumentsHTTP.routes(accounts: harness.accounts, us: DocumentsHarness.us))
+                routes: DocumentsHTTP.routes(accounts: harness.accounts, us: DocumentsHarness.us, settings: harness.settings))
             let registered = Self.registered(router)
             let described = try Self.described()
             #expect(registered.subtracting(described).sorted() == [], "registered but not in openapi.yaml")

@@ -4,7 +4,7 @@ import ServiceKit
 
 /// Every Documents route, public and authenticated.
 enum DocumentsHTTP {
-    static func routes(accounts: Accounts, us: AgencyRef) -> ServiceRuntime.RouteBuilder {
+    static func routes(accounts: Accounts, us: AgencyRef, settings: ServiceSettings) -> ServiceRuntime.RouteBuilder {
         { router, api in
             AuthRoutes(accounts: accounts).add(public: router, api: api)
             UnitRoutes(accounts: accounts).add(to: api)
@@ -12,6 +12,10 @@ enum DocumentsHTTP {
             DirectoryRoutes(accounts: accounts).add(to: api)
             UsageLogRoutes(accounts: accounts).add(to: api)
             IncomingRoutes(accounts: accounts, us: us).add(to: api)
+            OutgoingRoutes(
+                accounts: accounts, us: us, agencyAbbreviation: settings.agencyAbbreviation,
+                signaturesRequired: settings.environment["IOFFICE_DIGITAL_SIGNATURES"] != "off"
+            ).add(to: api)
             CatalogRoutes<DocumentTypeEntry>(client: accounts.client, logger: accounts.logger).add(to: api)
             CatalogRoutes<DocumentFieldEntry>(client: accounts.client, logger: accounts.logger).add(to: api)
             CatalogRoutes<RegisterEntry>(client: accounts.client, logger: accounts.logger).add(to: api)

@@ -16,6 +16,11 @@ enum UsageAction: String, Codable, Sendable, CaseIterable {
     case catalogChanged
     case incomingRegistered
     case incomingAction
+    case outgoingDrafted
+    case outgoingAction
+    case outgoingIssued
+    case outgoingRecalled
+    case signatureOverride
 
     var vietnameseName: String {
         switch self {
@@ -35,6 +40,11 @@ enum UsageAction: String, Codable, Sendable, CaseIterable {
         case .catalogChanged: "Sửa danh mục"
         case .incomingRegistered: "Vào sổ văn bản đến"
         case .incomingAction: "Xử lý văn bản đến"
+        case .outgoingDrafted: "Tạo dự thảo văn bản đi"
+        case .outgoingAction: "Xử lý văn bản đi"
+        case .outgoingIssued: "Phát hành văn bản đi"
+        case .outgoingRecalled: "Thu hồi văn bản đã phát hành"
+        case .signatureOverride: "Phát hành khi chữ ký số chưa xác định"
         }
     }
 }

@@ -357,7 +357,7 @@ struct IncomingRoutes {
         return decoded
     }
 
-    static func problem(_ refusal: IncomingRefusal) -> ProblemDetails {
+    static func problem(_ refusal: WorkflowRefusal) -> ProblemDetails {
         switch refusal.kind {
         case .forbidden:
             ProblemDetails(type: "https://ioffice.example/problems/forbidden", title: "Không có quyền", status: .forbidden, detail: refusal.message)

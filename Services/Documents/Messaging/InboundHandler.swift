@@ -16,9 +16,7 @@ struct InboundHandler: MessageHandler {
         switch message.type {
         case DocumentV1.messageType: try await arrival(message, connection, logger)
         case RecallV1.messageType: try await recall(message, connection, logger)
-        case StatusV1.messageType:
-            // Statuses of documents we issued belong to outgoing documents (a later issue); kept visible.
-            logger.info("status.v1 received", metadata: ["message": "\(message.messageID)"])
+        case StatusV1.messageType: try await status(message, connection, logger)
         default:
             throw MessageRejected("loại thông điệp không được hỗ trợ (unsupported type \(message.type ?? "none"))")
         }
@@ -72,11 +70,36 @@ struct InboundHandler: MessageHandler {
                 .init(id: UUID(), name: $0.name, contentType: $0.contentType, bytes: $0.bytes ?? [], sha256: $0.sha256.lowercased())
             })
         try await IncomingStore.store(record, at: now, on: connection, logger: logger)
+        // Decree 30/2020: the clerk checks the signatures of what arrives; the verdict comes back on documents.events.
+        for file in record.attachments where SignatureRequests.isPDF(contentType: file.contentType, bytes: file.bytes) {
+            try await connection.query("update incoming_attachments set verification = 'pending' where id = \(file.id)", logger: logger)
+            try await SignatureRequests.enqueue(file: file.id, bytes: file.bytes, sha256: file.sha256, on: connection, logger: logger)
+        }
         try await StatusReplies.send(
             [.received, .accepted], documentId: document.documentId, to: sender, from: us, at: now, on: connection, logger: logger)
         let number = try await IncomingStore.number(record.id, on: connection, logger: logger)
         try await IncomingStore.history(
             record.id, actor: (nil, sender.name), action: "received", comment: "Số đến \(number)", at: now, on: connection, logger: logger)
+    }
+
+    /// What another agency reports about a document we issued, recorded on that recipient.
+    private func status(_ message: IncomingMessage, _ connection: PostgresConnection, _ logger: Logger) async throws {
+        let agencies = try await IncomingStore.agencies(on: connection, logger: logger)
+        guard case .known(let sender) = ArrivalCheck.sender(brokerUser: message.properties.userID, agencies: agencies) else {
+            throw MessageRejected("người gửi không có trong danh mục cơ quan (unknown sender \(message.properties.userID ?? "none"))")
+        }
+        let status: StatusV1
+        do {
+            status = try StatusV1.decode(message.body)
+        } catch {
+            throw MessageRejected("\(error)")
+        }
+        guard status.from.code == sender.code else {
+            throw MessageRejected("trạng thái gửi thay cơ quan khác (status from \(status.from.code) sent by \(sender.code))")
+        }
+        guard try await OutgoingIssuance.recordStatus(status, on: connection, logger: logger) else {
+            throw MessageRejected("không có văn bản đi \(status.documentId) gửi \(sender.code) (no such outgoing document)")
+        }
     }
 
     private func recall(_ message: IncomingMessage, _ connection: PostgresConnection, _ logger: Logger) async throws {

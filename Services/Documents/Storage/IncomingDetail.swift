@@ -30,7 +30,16 @@ struct IncomingDetail: Codable, Sendable {
 
     struct From: Codable, Sendable { var code: String?; var name: String }
     struct Signer: Codable, Sendable { var name: String; var position: String }
-    struct File: Codable, Sendable { var id: UUID; var name: String; var contentType: String; var size: Int; var sha256: String }
+    struct File: Codable, Sendable {
+        var id: UUID
+        var name: String
+        var contentType: String
+        var size: Int
+        var sha256: String
+        /// The Signing service's verdict on an arriving PDF: pending, passed, indeterminate, failed.
+        var verification: String?
+        var verificationNote: String?
+    }
     struct Part: Codable, Sendable {
         var id: UUID
         var assignee: UUID
@@ -70,11 +79,14 @@ struct IncomingDetail: Codable, Sendable {
                 state: try r["state"].decode(String.self), attachments: [], assignments: [], history: [], actions: [])
         }
         guard var detail else { return nil }
-        for try await (fid, name, type, size, sha) in try await connection.query(
-            "select id, name, content_type, size, sha256 from incoming_attachments where document_id = \(id) order by added_at, name",
-            logger: logger
-        ).decode((UUID, String, String, Int, String).self) {
-            detail.attachments.append(File(id: fid, name: name, contentType: type, size: size, sha256: sha))
+        for try await (fid, name, type, size, sha, verdict, note) in try await connection.query(
+            """
+            select id, name, content_type, size, sha256, verification, verification_note from incoming_attachments
+            where document_id = \(id) order by added_at, name
+            """, logger: logger
+        ).decode((UUID, String, String, Int, String, String?, String?).self) {
+            detail.attachments.append(
+                File(id: fid, name: name, contentType: type, size: size, sha256: sha, verification: verdict, verificationNote: note))
         }
         let parts = try await connection.query(
             """

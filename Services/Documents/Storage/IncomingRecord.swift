@@ -4,7 +4,7 @@ import VietnameseText
 
 /// An incoming document's registration data, from another agency or typed by the clerk.
 struct IncomingRecord: Sendable {
-    enum Source: String, Sendable { case agency, paper }
+    enum Source: String, Sendable { case agency, paper, `internal` }
 
     var id: UUID
     var registerId: UUID

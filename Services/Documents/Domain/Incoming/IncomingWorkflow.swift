@@ -19,7 +19,7 @@ enum IncomingWorkflow {
     static func apply(
         _ command: IncomingCommand, by actor: IncomingActor, to current: IncomingCase, at now: Date,
         newID: () -> UUID = { UUID() }
-    ) -> Result<Transition, IncomingRefusal> {
+    ) -> Result<Transition, WorkflowRefusal> {
         switch current.state {
         case .finished:
             if command == .senderRecall { return .success(refuseRecall(current)) }
@@ -63,7 +63,7 @@ enum IncomingWorkflow {
     private static func forward(
         _ recipients: [ForwardRecipient], instruction: String?, deadline: Date?, by actor: IncomingActor, _ current: IncomingCase,
         _ now: Date, _ newID: () -> UUID
-    ) -> Result<Transition, IncomingRefusal> {
+    ) -> Result<Transition, WorkflowRefusal> {
         // The clerk routes a registered document; afterwards only the main handler passes it on.
         let own = current.open(for: actor.id).first { $0.role == .main }
         let routing = current.state == .registered
@@ -105,7 +105,7 @@ enum IncomingWorkflow {
         return .success(Transition(next: next, action: routing ? "routed" : "forwarded", comment: note, statuses: statuses))
     }
 
-    private static func finish(note: String, by actor: IncomingActor, _ current: IncomingCase) -> Result<Transition, IncomingRefusal> {
+    private static func finish(note: String, by actor: IncomingActor, _ current: IncomingCase) -> Result<Transition, WorkflowRefusal> {
         guard let own = current.open(for: actor.id).first(where: { $0.role == .main }) else {
             return .failure(.forbidden("Chỉ người xử lý chính đang giữ văn bản mới kết thúc được."))
         }
@@ -125,7 +125,7 @@ enum IncomingWorkflow {
     /// Saving to a dossier or making a task: the holder acted on it, which also starts processing.
     private static func touch(
         by actor: IncomingActor, _ current: IncomingCase, action: String, comment: String, required: String, what: String
-    ) -> Result<Transition, IncomingRefusal> {
+    ) -> Result<Transition, WorkflowRefusal> {
         guard let own = current.open(for: actor.id).first(where: { $0.role != .info }) else {
             return .failure(.forbidden("Văn bản này không đang chờ bạn xử lý."))
         }
@@ -136,7 +136,7 @@ enum IncomingWorkflow {
         return .success(Transition(next: next, action: action, comment: comment, statuses: statuses))
     }
 
-    private static func recallForward(by actor: IncomingActor, _ current: IncomingCase) -> Result<Transition, IncomingRefusal> {
+    private static func recallForward(by actor: IncomingActor, _ current: IncomingCase) -> Result<Transition, WorkflowRefusal> {
         // The actor's latest forward: the open recipients they sent it to, from one assignment of theirs.
         let sent = current.assignments.filter { $0.assignedBy == actor.id && $0.state != .recalled }
         guard let latest = sent.max(by: { $0.assignedAt < $1.assignedAt }) else {

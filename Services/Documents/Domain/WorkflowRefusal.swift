@@ -1,5 +1,5 @@
-/// Why a step on an incoming document is not allowed, in Vietnamese for the person who tried it.
-struct IncomingRefusal: Error, Equatable, Sendable {
+/// Why a step on an incoming or outgoing document is not allowed, in Vietnamese for the person who tried it.
+struct WorkflowRefusal: Error, Equatable, Sendable {
     var message: String
     /// The step is fine in itself but the document has moved on (409), rather than asked wrongly (422)
     /// or by someone without the right (403).
