@@ -209,7 +209,7 @@ struct IncomingRoutes {
             if !transition.statuses.isEmpty, let origin = try await IncomingStore.origin(of: id, on: connection, logger: logger) {
                 try await StatusReplies.send(
                     transition.statuses, documentId: origin.documentId, to: AgencyRef(code: origin.code, name: origin.name), from: us,
-                    at: now, on: connection, logger: logger)
+                    note: transition.statuses.contains(.rejected) ? transition.comment : nil, at: now, on: connection, logger: logger)
             }
             guard var detail = try await IncomingDetail.load(id, on: connection, logger: logger) else {
                 throw ProblemDetails.notFound("Không tìm thấy văn bản.")
@@ -254,9 +254,10 @@ struct IncomingRoutes {
         case "createTask":
             return .createTask(title: VietnameseText.clean(body.title ?? ""), assignee: body.assignee ?? UUID(), deadline: body.deadline)
         case "recall": return .recallForward
+        case "returnToSender": return .returnToSender(reason: VietnameseText.clean(body.comment ?? ""))
         default:
             throw ProblemDetails.invalid([
-                .init(field: "action", message: "Thao tác là forward, finish, complete, saveToDossier, createTask hoặc recall.")
+                .init(field: "action", message: "Thao tác là forward, finish, complete, saveToDossier, createTask, recall hoặc returnToSender.")
             ])
         }
     }
@@ -332,6 +333,7 @@ struct IncomingRoutes {
             ("forward", .forward(to: [someone], instruction: nil, deadline: nil)), ("finish", .finish(note: "x")),
             ("complete", .completePart(note: nil)), ("saveToDossier", .saveToDossier(name: "x")),
             ("createTask", .createTask(title: "x", assignee: actor.id, deadline: nil)), ("recall", .recallForward),
+            ("returnToSender", .returnToSender(reason: "x")),
         ]
         return candidates.compactMap { name, command in
             if case .success = IncomingWorkflow.apply(command, by: actor, to: current, at: probe) { return name }

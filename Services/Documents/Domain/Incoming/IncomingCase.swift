@@ -20,6 +20,8 @@ struct IncomingCase: Equatable, Sendable {
         case finished
         /// Withdrawn by the sending agency before anyone acted.
         case recalledBySender
+        /// Trả lại: refused by the clerk (e.g. its signatures failed) and sent back with the reason.
+        case returnedToSender
     }
 
     static func registered(fromAgency: Bool) -> IncomingCase {

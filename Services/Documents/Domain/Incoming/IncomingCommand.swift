@@ -33,4 +33,7 @@ enum IncomingCommand: Equatable, Sendable {
     case recallForward
     /// The sending agency's `recall.v1`.
     case senderRecall
+    /// Trả lại cơ quan gửi: the clerk refuses an electronic arrival (invalid signature, misaddressed)
+    /// before routing it; the sender gets `rejected` with the reason.
+    case returnToSender(reason: String)
 }

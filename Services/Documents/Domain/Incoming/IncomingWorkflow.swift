@@ -26,6 +26,8 @@ enum IncomingWorkflow {
             return .failure(.conflict("Văn bản đã kết thúc xử lý."))
         case .recalledBySender:
             return .failure(.conflict("Văn bản đã được cơ quan gửi thu hồi."))
+        case .returnedToSender:
+            return .failure(.conflict("Văn bản đã được trả lại cơ quan gửi."))
         case .registered, .inProgress:
             break
         }
@@ -51,6 +53,18 @@ enum IncomingWorkflow {
             return touch(by: actor, current, action: "taskCreated", comment: title, required: title, what: "tên công việc")
         case .recallForward:
             return recallForward(by: actor, current)
+        case .returnToSender(let reason):
+            guard actor.isClerk else { return .failure(.forbidden("Chỉ văn thư trả lại văn bản cho cơ quan gửi.")) }
+            guard current.fromAgency, current.state == .registered else {
+                return .failure(.conflict("Chỉ trả lại văn bản điện tử của cơ quan khác khi chưa chuyển xử lý."))
+            }
+            guard !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                return .failure(.invalid("Ghi lý do trả lại để cơ quan gửi biết."))
+            }
+            var next = current
+            next.state = .returnedToSender
+            next.reported.append(.rejected)
+            return .success(Transition(next: next, action: "returnedToSender", comment: reason, statuses: [.rejected]))
         case .senderRecall:
             guard current.state == .registered, current.fromAgency else { return .success(refuseRecall(current)) }
             var next = current
