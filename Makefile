@@ -2,7 +2,8 @@
 #   make run    local stack in the foreground (installs what is missing; Ctrl-C stops all)
 #   make up     the same in the background, returns once every service answers /ready
 #   make down   stops it
-#   make test   set-up, build, every test against the real broker and databases, then a smoke run
+#   make test   set-up, build, every test against the real broker and databases, a smoke run, then the
+#               web front end's browser tests in headless Chromium
 #   make bench  set-up, then every benchmark (Benchmarks/run)
 #   make build  swift build
 
@@ -32,6 +33,7 @@ test:
 	swift build --build-tests
 	set -a; . .local/env/test.env; set +a; swift test $(SWIFT_TEST_FLAGS)
 	deploy/local/smoke
+	deploy/local/browser-tests
 
 bench:
 	deploy/local/setup

@@ -9,6 +9,7 @@ let package = Package(
         .executable(name: "notify", targets: ["Notify"]),
         .executable(name: "calendar", targets: ["Calendar"]),
         .executable(name: "signing", targets: ["Signing"]),
+        .executable(name: "web", targets: ["Web"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -22,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        // The web front end's server-rendered pages.
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         // Benchmarks only: the HTTP method type of AsyncHTTPClient's requests.
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         // Tests only: reads asyncapi.yaml to check it against the contract types.
@@ -86,6 +89,15 @@ let package = Package(
         .executableTarget(name: "Calendar", dependencies: ["ServiceKit", "Contracts"], path: "Services/Calendar"),
         .executableTarget(
             name: "Signing", dependencies: ["ServiceKit", "Contracts", "COpenSSL"], path: "Services/Signing", exclude: ["README.md"]),
+        .executableTarget(
+            name: "Web",
+            dependencies: [
+                "ServiceKit", "Contracts",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            path: "Services/Web", exclude: ["README.md"], resources: [.copy("Templates"), .copy("Public")]),
         .executableTarget(
             name: "IncomingBench",
             dependencies: [

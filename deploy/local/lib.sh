@@ -11,7 +11,9 @@ logs_dir="$local_dir/logs"
 run_dir="$local_dir/run"
 script_name="$(basename "$0")"
 
+# The four services, each with its broker user and database, and the web front end over their APIs.
 services=(documents notify calendar signing)
+processes=("${services[@]}" web)
 
 log() { printf '%s: %s\n' "$script_name" "$*" >&2; }
 die() {
@@ -41,7 +43,7 @@ service_port() {
     local var default
     var="$(service_port_var "$1")"
     case "$1" in
-        documents) default=8080 ;; notify) default=8081 ;; calendar) default=8082 ;; signing) default=8083 ;;
+        documents) default=8080 ;; notify) default=8081 ;; calendar) default=8082 ;; signing) default=8083 ;; web) default=8000 ;;
         *) die "unknown service $1" ;;
     esac
     printf '%s' "${!var:-$default}"
@@ -55,7 +57,7 @@ check_port_number() { # name value
 check_port_number IOFFICE_LOCAL_AMQP_PORT "$amqp_port"
 check_port_number IOFFICE_LOCAL_MGMT_PORT "$mgmt_port"
 check_port_number IOFFICE_LOCAL_PG_PORT "$pg_port"
-for _svc in "${services[@]}"; do check_port_number "$(service_port_var "$_svc")" "$(service_port "$_svc")"; done
+for _svc in "${processes[@]}"; do check_port_number "$(service_port_var "$_svc")" "$(service_port "$_svc")"; done
 unset _svc
 # Erlang distribution listens on the AMQP port + 20000 (RabbitMQ's own convention), so moving the
 # AMQP port also moves it away from another node's.
@@ -67,7 +69,7 @@ record_ports() {
     {
         printf 'IOFFICE_LOCAL_AMQP_PORT=%s\nIOFFICE_LOCAL_MGMT_PORT=%s\nIOFFICE_LOCAL_PG_PORT=%s\n' \
             "$amqp_port" "$mgmt_port" "$pg_port"
-        for svc in "${services[@]}"; do
+        for svc in "${processes[@]}"; do
             var="$(service_port_var "$svc")"
             printf '%s=%s\n' "$var" "$(service_port "$svc")"
         done
@@ -419,7 +421,7 @@ http_status() { curl -s -o /dev/null -m 5 -w '%{http_code}' "$1" 2>/dev/null || 
 
 # Waits until every service answers /ready with 200. On failure shows the failing service's log.
 services_wait_ready() { # seconds
-    local deadline=$((SECONDS + $1)) pending=("${services[@]}") still svc
+    local deadline=$((SECONDS + $1)) pending=("${processes[@]}") still svc
     while ((${#pending[@]} > 0)); do
         still=()
         for svc in "${pending[@]}"; do
@@ -449,20 +451,20 @@ services_wait_ready() { # seconds
 
 print_addresses() {
     local svc
-    for svc in "${services[@]}"; do
+    for svc in "${processes[@]}"; do
         printf '%-10s http://127.0.0.1:%s\n' "$svc" "$(service_port "$svc")"
     done
     printf '%-10s amqp://127.0.0.1:%s/ioffice (management http://127.0.0.1:%s)\n' rabbitmq "$amqp_port" "$mgmt_port"
     printf '%-10s postgres://127.0.0.1:%s\n' postgres "$pg_port"
     printf 'credentials: %s/<service>.env\n' "$env_dir"
-    printf 'first login: admin / %s at http://127.0.0.1:%s/api/v1/auth/login (one-time: you must change it; after that, your own)\n' \
-        "$(secret admin-initial-password)" "$(service_port documents)"
+    printf 'open http://127.0.0.1:%s and log in as admin / %s (one-time: you must change it; after that, your own)\n' \
+        "$(service_port web)" "$(secret admin-initial-password)"
 }
 
 # SIGTERM to every running service, then SIGKILL whichever has not exited after the timeout.
 services_stop() {
     local timeout="${IOFFICE_STOP_TIMEOUT:-20}" svc pid running=() deadline
-    for svc in "${services[@]}"; do
+    for svc in "${processes[@]}"; do
         if pid="$(service_pid "$svc")"; then
             log "stopping $svc (pid $pid)"
             kill -TERM "$pid" 2>/dev/null || true

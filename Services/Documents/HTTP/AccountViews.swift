@@ -64,6 +64,8 @@ struct DirectoryEntry: Codable, Sendable, Equatable {
     var position: String
     var phone: String?
     var email: String?
+    /// What they do in the office, so a draft can be sent to a leader.
+    var roles: [String]
 }
 
 /// `{id, username, initialPassword}`: the one-time password is shown once, to the admin who made it.

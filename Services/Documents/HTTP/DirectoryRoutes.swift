@@ -24,7 +24,7 @@ struct DirectoryRoutes {
                     items: found.users.map {
                         DirectoryEntry(
                             id: $0.id, username: $0.username, fullName: $0.fullName, unitId: $0.unitId, unitName: units[$0.unitId] ?? "",
-                            position: $0.position, phone: $0.phone, email: $0.email)
+                            position: $0.position, phone: $0.phone, email: $0.email, roles: $0.roles.map(\.rawValue).sorted())
                     }, total: found.total)
             }
         }

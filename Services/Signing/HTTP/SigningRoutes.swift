@@ -59,8 +59,8 @@ struct SigningRoutes {
         case "application/pdf":
             return .pdf(body)
         case "multipart/form-data":
-            guard let boundary = Multipart.boundary(of: contentType), let parts = Multipart.parts(body, boundary: boundary),
-                let document = parts["document"], let signature = parts["signature"]
+            guard let form = MultipartForm(contentType: contentType, body: body), let document = form["document"]?.body,
+                let signature = form["signature"]?.body
             else {
                 throw ProblemDetails.invalid([
                     .init(field: "body", message: "Cần hai phần “document” (tài liệu) và “signature” (chữ ký CMS tách rời).")

@@ -1,0 +1,28 @@
+import Foundation
+
+/// What the web front end reads from its environment: where it listens and where the four services are.
+struct WebSettings: Sendable {
+    var host: String
+    var port: Int
+    var documentsURL: String
+    var notifyURL: String
+    var calendarURL: String
+    var signingURL: String
+    /// Cookies only over HTTPS (browsers also send them to http://localhost); off only for a plain-HTTP
+    /// deployment on another host name, which should not exist.
+    var secureCookies: Bool
+
+    init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        func value(_ key: String, _ fallback: String) -> String {
+            guard let value = environment[key], !value.isEmpty else { return fallback }
+            return value
+        }
+        host = value("IOFFICE_HTTP_HOST", "127.0.0.1")
+        port = Int(value("IOFFICE_HTTP_PORT", "8000")) ?? 8000
+        documentsURL = value("IOFFICE_DOCUMENTS_URL", "http://127.0.0.1:8080")
+        notifyURL = value("IOFFICE_NOTIFY_URL", "http://127.0.0.1:8081")
+        calendarURL = value("IOFFICE_CALENDAR_URL", "http://127.0.0.1:8082")
+        signingURL = value("IOFFICE_SIGNING_URL", "http://127.0.0.1:8083")
+        secureCookies = value("IOFFICE_WEB_SECURE_COOKIES", "on") != "off"
+    }
+}

@@ -1,0 +1,30 @@
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import Logging
+
+// Web: the Vietnamese web front end over the four services' HTTP APIs. It keeps no data of its own.
+let settings = WebSettings()
+var logger = Logger(label: "ioffice.web")
+logger.logLevel = Logger.Level(rawValue: ProcessInfo.processInfo.environment["IOFFICE_LOG_LEVEL"] ?? "info") ?? .info
+let app = WebApp(
+    backend: Backend(settings: settings, client: HTTPClient.shared), renderer: try await Renderer.load(), settings: settings, logger: logger)
+
+let router = Router(context: BasicRequestContext.self)
+router.add(middleware: StaticAssets())
+router.get("health") { _, _ in "ok" }
+router.get("ready") { _, _ -> Response in
+    // Ready when Documents, which every page needs, answers.
+    let answer = try? await app.backend.call(.GET, .documents, "/health", token: nil)
+    return Response(status: answer?.status == 200 ? .ok : .serviceUnavailable)
+}
+AuthPages(app: app).add(to: router)
+IncomingPages(app: app).add(to: router)
+OutgoingPages(app: app).add(to: router)
+SearchPage.add(to: router, app: app)
+Directory.add(to: router, app: app)
+AdminPages(app: app).add(to: router)
+
+let server = Application(router: router, configuration: .init(address: .hostname(settings.host, port: settings.port)), logger: logger)
+logger.info("web front end on http://\(settings.host):\(settings.port)")
+try await server.runService()

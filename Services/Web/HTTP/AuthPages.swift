@@ -1,0 +1,108 @@
+import Foundation
+import Hummingbird
+
+/// Đăng nhập, đăng xuất, đổi mật khẩu (forced at first login), thông tin cá nhân and the second factor.
+struct AuthPages {
+    let app: WebApp
+
+    struct Tokens: Decodable { var token: String; var mustChangePassword: Bool }
+
+    func add(to router: Router<WebApp.Context>) {
+        router.get("dang-nhap") { request, _ -> Response in
+            let session = WebSession(request)
+            if session.user != nil, session.user?.mustChangePassword == false { return Renderer.redirect("/van-ban-den", session: session) }
+            return app.renderer.page("login", title: "Đăng nhập", session: session, ["next": request.query("tiep") ?? ""])
+        }
+        router.post("dang-nhap") { request, _ -> Response in
+            let session = WebSession(request)
+            let form = try await WebForm.read(request, limit: 1 << 16)
+            do {
+                try session.checkCSRF(form)
+                struct Login: Encodable { var username: String; var password: String; var otp: String? }
+                let tokens = try await app.backend.post(
+                    .documents, "/api/v1/auth/login", token: nil,
+                    Login(username: form["username"] ?? "", password: form.fields["password"]?.first ?? "", otp: form["otp"]), as: Tokens.self)
+                let next = form["next"].flatMap { $0.hasPrefix("/") && !$0.hasPrefix("//") ? $0 : nil } ?? "/van-ban-den"
+                var response = Renderer.redirect(tokens.mustChangePassword ? "/doi-mat-khau" : next, session: session)
+                response.setCookie(WebSession.cookie(WebSession.tokenCookie, tokens.token, secure: app.settings.secureCookies, maxAge: 43_200))
+                return response
+            } catch let problem as BackendProblem {
+                return app.renderer.page(
+                    "login", title: "Đăng nhập", session: session, status: .ok,
+                    ["error": problem.summary, "username": form["username"] ?? "", "next": form["next"] ?? ""])
+            } catch {
+                return app.problemPage(error, request: request, session: session)
+            }
+        }
+        router.post("dang-xuat") { request, _ -> Response in
+            let session = WebSession(request)
+            let form = try await WebForm.read(request, limit: 1 << 16)
+            if (try? session.checkCSRF(form)) != nil, let token = session.token {
+                _ = try? await app.backend.call(.POST, .documents, "/api/v1/auth/logout", token: token)
+            }
+            var response = Renderer.redirect("/dang-nhap", session: session)
+            response.setCookie(WebSession.cookie(WebSession.tokenCookie, "", secure: app.settings.secureCookies, maxAge: 0))
+            return response
+        }
+        router.get("doi-mat-khau") { request, _ -> Response in
+            await app.page(request, allowPasswordChange: true) { session in
+                app.renderer.page("password", title: "Đổi mật khẩu", session: session, ["forced": session.user?.mustChangePassword == true])
+            }
+        }
+        router.post("doi-mat-khau") { request, _ -> Response in
+            await app.page(request, allowPasswordChange: true) { session in
+                let form = try await WebForm.read(request, limit: 1 << 16)
+                try session.checkCSRF(form)
+                let current = form.fields["currentPassword"]?.first ?? ""
+                let new = form.fields["newPassword"]?.first ?? ""
+                func again(_ fields: [String: String], _ message: String) -> Response {
+                    app.renderer.page(
+                        "password", title: "Đổi mật khẩu", session: session,
+                        ["forced": session.user?.mustChangePassword == true, "error": message, "errors": fields])
+                }
+                guard new == (form.fields["confirmPassword"]?.first ?? "") else {
+                    return again(["confirmPassword": "Mật khẩu nhập lại không khớp."], "Mật khẩu nhập lại không khớp.")
+                }
+                do {
+                    struct Change: Encodable { var currentPassword: String; var newPassword: String }
+                    let tokens = try await app.backend.post(
+                        .documents, "/api/v1/auth/password", token: session.token, Change(currentPassword: current, newPassword: new), as: Tokens.self)
+                    var response = Renderer.redirect("/van-ban-den?thongbao=doi-mat-khau", session: session)
+                    response.setCookie(WebSession.cookie(WebSession.tokenCookie, tokens.token, secure: app.settings.secureCookies, maxAge: 43_200))
+                    return response
+                } catch let problem as BackendProblem where problem.status == 422 || problem.status == 400 || problem.status == 403 {
+                    return again(problem.fields, problem.summary)
+                }
+            }
+        }
+        router.get("ca-nhan") { request, _ -> Response in
+            await app.page(request) { session in
+                struct Me: Decodable { var username: String; var fullName: String; var roles: [String]; var unit: Unit?; struct Unit: Decodable { var name: String } }
+                let me = try await app.backend.get(.documents, "/api/v1/me", token: session.token, as: Me.self)
+                return app.renderer.page(
+                    "profile", title: "Thông tin cá nhân", session: session, section: .profile,
+                    ["me": ["username": me.username, "fullName": me.fullName, "unit": me.unit?.name ?? "", "roles": me.roles.map { Labels.role[$0] ?? $0 }.joined(separator: ", ")]])
+            }
+        }
+        router.post("ca-nhan/ma-xac-thuc") { request, _ -> Response in
+            await app.page(request) { session in
+                let form = try await WebForm.read(request, limit: 1 << 16)
+                try session.checkCSRF(form)
+                if let code = form["code"] {
+                    do {
+                        _ = try await app.backend.post(.documents, "/api/v1/auth/totp/confirm", token: session.token, ["code": code], as: Backend.Empty.self)
+                        return Renderer.redirect("/ca-nhan?thongbao=ma-xac-thuc", session: session)
+                    } catch let problem as BackendProblem {
+                        return app.renderer.page(
+                            "totp", title: "Đăng ký mã xác thực", session: session, section: .profile,
+                            ["error": problem.summary, "secret": form["secret"] ?? "", "url": form["url"] ?? ""])
+                    }
+                }
+                struct Enrolment: Decodable { var secret: String; var url: String }
+                let enrolment = try await app.backend.post(.documents, "/api/v1/auth/totp", token: session.token, [String: String](), as: Enrolment.self)
+                return app.renderer.page(
+                    "totp", title: "Đăng ký mã xác thực", session: session, section: .profile, ["secret": enrolment.secret, "url": enrolment.url])
+            }
+        }
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// What every page handler has: the services, the templates, the settings; and `page`, which turns
+/// a session problem into the right redirect and a service's refusal into a Vietnamese message.
+struct WebApp: Sendable {
+    let backend: Backend
+    let renderer: Renderer
+    let settings: WebSettings
+    let logger: Logger
+
+    typealias Context = BasicRequestContext
+
+    /// Runs `body` for a logged-in user (a fresh token when the old one is near its end).
+    func page(_ request: Request, allowPasswordChange: Bool = false, _ body: (WebSession) async throws -> Response) async -> Response {
+        var session = WebSession(request)
+        var refreshed: String?
+        do {
+            guard let user = session.user, let token = session.token else { throw PageError.login }
+            if user.mustChangePassword, !allowPasswordChange { throw PageError.mustChangePassword }
+            if !user.mustChangePassword, user.expiresAt.timeIntervalSinceNow < 180 {
+                struct Tokens: Decodable { var token: String }
+                if let fresh = try? await backend.post(.documents, "/api/v1/auth/refresh", token: token, [String: String](), as: Tokens.self) {
+                    session.token = fresh.token
+                    session.user = WebSession.claims(of: fresh.token)
+                    refreshed = fresh.token
+                }
+            }
+            var response = try await body(session)
+            if let refreshed { response.setCookie(WebSession.cookie(WebSession.tokenCookie, refreshed, secure: settings.secureCookies)) }
+            return response
+        } catch {
+            return problemPage(error, request: request, session: session)
+        }
+    }
+
+    func problemPage(_ error: any Error, request: Request, session: WebSession) -> Response {
+        switch error {
+        case PageError.login:
+            let next = request.uri.path == "/" ? "" : "?tiep=" + (request.uri.path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? "")
+            return Renderer.redirect("/dang-nhap" + next, session: session)
+        case PageError.mustChangePassword:
+            return Renderer.redirect("/doi-mat-khau", session: session)
+        case PageError.csrf:
+            return renderer.page(
+                "error", title: "Phiên làm việc đã hết hạn", session: session, status: .forbidden,
+                ["message": "Biểu mẫu đã cũ hoặc không hợp lệ. Vui lòng tải lại trang và thử lại."])
+        case PageError.notFound:
+            return renderer.page("error", title: "Không tìm thấy", session: session, status: .notFound, ["message": "Không tìm thấy trang yêu cầu."])
+        case let problem as BackendProblem:
+            if problem.status == 401 {
+                var response = Renderer.redirect("/dang-nhap", session: session)
+                response.setCookie(WebSession.cookie(WebSession.tokenCookie, "", secure: settings.secureCookies, maxAge: 0))
+                return response
+            }
+            let title = problem.status == 403 ? "Không có quyền" : problem.status == 404 ? "Không tìm thấy" : problem.title
+            return renderer.page(
+                "error", title: title, session: session, status: HTTPResponse.Status(code: problem.status == 503 ? 503 : problem.status),
+                ["message": problem.summary])
+        default:
+            logger.error("page failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
+            return renderer.page(
+                "error", title: "Đã có lỗi", session: session, status: .internalServerError,
+                ["message": "Không thực hiện được yêu cầu. Vui lòng thử lại."])
+        }
+    }
+
+    /// A file from a service, passed to the browser as it came (a PDF opens in the browser).
+    func file(_ service: Backend.Service, _ path: String, session: WebSession) async throws -> Response {
+        let answer = try await backend.call(.GET, service, path, token: session.token)
+        guard answer.status == 200 else { throw BackendProblem(answer) }
+        var headers: HTTPFields = [.contentType: answer.contentType, HTTPField.Name("X-Content-Type-Options")!: "nosniff"]
+        if let disposition = answer.contentDisposition { headers[.contentDisposition] = disposition }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: answer.body)))
+    }
+}
+
+extension Request {
+    /// A query parameter as a browser's form sends it (`+` for a space), trimmed; nil when absent or empty.
+    func query(_ name: String) -> String? {
+        for pair in (uri.query ?? "").split(separator: "&") {
+            let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard kv.count == 2, kv[0] == name else { continue }
+            let value = (kv[1].replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "").trimmingCharacters(in: .whitespaces)
+            return value.isEmpty ? nil : value
+        }
+        return nil
+    }
+}
+
+extension String {
+    /// For a query string.
+    var urlQueryEncoded: String { addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "" }
+}

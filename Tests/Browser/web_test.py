@@ -1,0 +1,266 @@
+"""The web front end in a real headless Chromium: the journeys of the seed, asserted on what the pages
+show, with screenshots at desktop and phone width and an accessibility check of each main page.
+
+Run by deploy/local/browser-tests against the running local stack."""
+import os
+import re
+import sys
+import tempfile
+import time
+import unittest
+
+from axe_selenium_python import Axe
+from selenium import webdriver
+from selenium.common.exceptions import TimeoutException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.select import Select
+from selenium.webdriver.support.ui import WebDriverWait
+
+from office import API, Office, admin_token
+
+WEB = os.environ["IOFFICE_WEB_URL"]
+DOCUMENTS = os.environ["IOFFICE_DOCUMENTS_URL"]
+LOCAL = os.environ["IOFFICE_LOCAL_DIR"]
+SHOTS = os.environ["IOFFICE_SCREENSHOTS"]
+FIXTURES = os.environ["IOFFICE_FIXTURES"]
+DESKTOP, PHONE = (1280, 900), (390, 844)
+
+
+def browser():
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--lang=vi", f"--window-size={DESKTOP[0]},{DESKTOP[1]}"]:
+        options.add_argument(argument)
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver.implicitly_wait(0)
+    return driver
+
+
+class WebJourneys(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.api = API(DOCUMENTS)
+        cls.admin = admin_token(cls.api, LOCAL)
+        cls.office = Office(cls.api, cls.admin)
+        for key in ["clerk", "head", "leader"]:
+            cls.office.settle_password(key)
+        cls.driver = browser()
+        cls.violations = {}
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.driver.quit()
+
+    # --- helpers -------------------------------------------------------------------------------
+
+    def wait(self, condition, timeout=15):
+        return WebDriverWait(self.driver, timeout).until(condition)
+
+    def text(self):
+        return self.driver.find_element(By.TAG_NAME, "main").text
+
+    def go(self, path):
+        self.driver.get(WEB + path)
+
+    def login(self, key):
+        self.driver.delete_all_cookies()
+        self.go("/dang-nhap")
+        person = self.office.people[key]
+        self.driver.find_element(By.ID, "username").send_keys(person["username"])
+        self.driver.find_element(By.ID, "password").send_keys(person["password"])
+        self.driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+        self.wait(lambda d: "/dang-nhap" not in d.current_url)
+
+    def submit(self, form_id):
+        self.driver.find_element(By.CSS_SELECTOR, f"#{form_id} button[type=submit]").click()
+
+    def choose(self, select_id, label_part):
+        select = Select(self.driver.find_element(By.ID, select_id))
+        for option in select.options:
+            if label_part in option.text:
+                select.select_by_visible_text(option.text)
+                return
+        self.fail(f"no option with {label_part!r} in #{select_id}: {[o.text for o in select.options]}")
+
+    def shot(self, name):
+        """Desktop and phone screenshots of the current page, and its accessibility check."""
+        for label, (width, height) in [("desktop", DESKTOP), ("phone", PHONE)]:
+            self.driver.set_window_size(width, height)
+            self.driver.execute_script("document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0)")
+            time.sleep(0.2)
+            self.driver.save_screenshot(os.path.join(SHOTS, f"{name}-{label}.png"))
+        self.driver.set_window_size(*DESKTOP)
+        self.check_accessibility(name)
+
+    def check_accessibility(self, name):
+        axe = Axe(self.driver)
+        axe.inject()
+        results = axe.run(options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa"]}})
+        serious = [v for v in results["violations"] if v.get("impact") in ("serious", "critical")]
+        self.assertEqual(
+            [], [f"{v['id']}: {v['help']} ({len(v['nodes'])})" for v in serious], f"accessibility of {name}")
+
+    def pdf(self, content="Bản quét văn bản giấy"):
+        handle = tempfile.NamedTemporaryFile(suffix=".pdf", delete=False)
+        handle.write(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n% " + content.encode() + b"\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+        handle.close()
+        return handle.name
+
+    # --- journeys ------------------------------------------------------------------------------
+
+    def test_1_first_login_forces_a_new_password(self):
+        self.driver.delete_all_cookies()
+        self.go("/van-ban-den")
+        self.assertIn("/dang-nhap", self.driver.current_url, "a page without login leads to the login page")
+        self.check_accessibility("login")
+        self.login("specialist")
+        self.assertIn("/doi-mat-khau", self.driver.current_url)
+        self.assertIn("lần đăng nhập đầu tiên", self.text())
+        person = self.office.people["specialist"]
+        self.driver.find_element(By.ID, "currentPassword").send_keys(person["password"])
+        self.driver.find_element(By.ID, "newPassword").send_keys("Khong-khop-2026")
+        self.driver.find_element(By.ID, "confirmPassword").send_keys("Khac-hoan-toan-2026")
+        self.driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+        self.wait(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, ".alert.error")))
+        self.assertIn("không khớp", self.text())
+        new = "Cao-Bang-Xanh-2026"
+        self.driver.find_element(By.ID, "currentPassword").send_keys(person["password"])
+        self.driver.find_element(By.ID, "newPassword").send_keys(new)
+        self.driver.find_element(By.ID, "confirmPassword").send_keys(new)
+        self.driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+        self.wait(lambda d: "/van-ban-den" in d.current_url)
+        self.assertIn("Đã đổi mật khẩu.", self.text())
+        self.assertIn(person["name"], self.driver.find_element(By.CSS_SELECTOR, "header .who").text)
+        person["password"] = new
+
+    def test_2_a_paper_document_from_registration_to_finished_and_found_without_diacritics(self):
+        subject = f"Về việc triển khai phần mềm quản lý văn bản {self.office.run}"
+        self.login("clerk")
+        self.go("/van-ban-den/vao-so")
+        form = {"senderName": "Ủy ban nhân dân tỉnh Cao Bằng", "number": "399", "notation": "UBND-VP", "documentType": "CV",
+                "subject": subject, "signerName": "Trần Văn Bình"}
+        for field, value in form.items():
+            self.driver.find_element(By.ID, field).send_keys(value)
+        self.driver.find_element(By.ID, "issuedAt").send_keys("99/99/2026")
+        self.driver.find_element(By.ID, "attachments").send_keys(self.pdf())
+        self.driver.find_element(By.CSS_SELECTOR, "form.grid button[type=submit]").click()
+        # Refused: the date is wrong; what was typed stays, the reason is next to the field.
+        self.wait(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, ".field-error")))
+        self.assertIn("ngày/tháng/năm", self.text())
+        self.assertEqual(subject, self.driver.find_element(By.ID, "subject").get_attribute("value"))
+        date = self.driver.find_element(By.ID, "issuedAt")
+        date.clear()
+        date.send_keys("20/11/2026")
+        self.driver.find_element(By.ID, "attachments").send_keys(self.pdf())
+        self.driver.find_element(By.CSS_SELECTOR, "form.grid button[type=submit]").click()
+        self.wait(lambda d: re.search(r"/van-ban-den/[0-9a-f-]{36}", d.current_url))
+        self.assertRegex(self.text(), r"Đã vào sổ số đến \d+")
+        self.assertIn(subject, self.driver.find_element(By.TAG_NAME, "h1").text)
+        self.assertIn("20/11/2026", self.text())
+        document = self.driver.current_url.split("?")[0]
+        # The clerk routes it to the head.
+        self.choose("main", self.office.people["head"]["name"])
+        self.submit("chuyen-xu-ly")
+        self.wait(lambda d: "thongbao=da-luu" in d.current_url)
+        self.assertIn("Đang xử lý", self.driver.find_element(By.CSS_SELECTOR, "[data-state]").text)
+
+        # The head sees it pending, and forwards it to the specialist with a deadline.
+        self.login("head")
+        self.go("/van-ban-den?hop=cho-xu-ly")
+        self.assertIn(subject, self.text())
+        self.shot("incoming-list")
+        self.driver.find_element(By.LINK_TEXT, subject).click()
+        self.choose("main", self.office.people["specialist"]["name"])
+        self.driver.find_element(By.ID, "deadline").send_keys("30/12/2026")
+        self.driver.find_element(By.ID, "forward-comment").send_keys("Đề nghị chuyên viên tham mưu triển khai")
+        self.shot("incoming-document")
+        self.submit("chuyen-xu-ly")
+        self.wait(lambda d: "thongbao=da-luu" in d.current_url)
+        self.assertIn("Đề nghị chuyên viên tham mưu triển khai", self.text())
+
+        # The specialist finishes it.
+        self.login("specialist")
+        self.go("/van-ban-den")
+        self.assertIn(subject, self.text())
+        self.driver.get(document)
+        self.driver.find_element(By.ID, "finish-comment").send_keys("Đã triển khai tại các phòng")
+        self.submit("ket-thuc")
+        self.wait(lambda d: "thongbao=da-luu" in d.current_url)
+        self.assertEqual("Đã kết thúc", self.driver.find_element(By.CSS_SELECTOR, "[data-state]").text)
+
+        # Typed without diacritics, in capitals, the search finds it.
+        self.go("/tra-cuu")
+        self.driver.find_element(By.ID, "q").send_keys(f"TRIEN KHAI phan mem {self.office.run}")
+        self.driver.find_element(By.CSS_SELECTOR, "form.search button").click()
+        self.wait(lambda d: "/tra-cuu?" in d.current_url)
+        results = self.driver.find_element(By.CSS_SELECTOR, "[data-results=incoming]").text
+        self.assertIn(subject, results)
+        self.shot("search")
+
+    def test_3_a_draft_through_approval_to_issuance(self):
+        subject = f"Công văn đôn đốc báo cáo tổng kết năm {self.office.run}"
+        self.login("specialist")
+        self.go("/van-ban-di/soan-thao")
+        Select(self.driver.find_element(By.ID, "documentTypeId")).select_by_visible_text("Công văn")
+        self.driver.find_element(By.ID, "subject").send_keys(subject)
+        self.driver.find_element(By.ID, "files").send_keys(self.pdf("Dự thảo công văn"))
+        self.choose("recipient", f"Văn phòng {self.office.run}")
+        self.shot("outgoing-draft")
+        self.driver.find_element(By.CSS_SELECTOR, "form.grid button[type=submit]").click()
+        self.wait(lambda d: "thongbao=da-tao" in d.current_url)
+        draft = self.driver.current_url.split("?")[0]
+        self.assertEqual("Dự thảo", self.driver.find_element(By.CSS_SELECTOR, "[data-state]").text)
+        self.choose("submit-to", self.office.people["leader"]["name"])
+        self.submit("trinh")
+        self.wait(lambda d: "thongbao=da-luu" in d.current_url)
+        self.assertEqual("Chờ duyệt", self.driver.find_element(By.CSS_SELECTOR, "[data-state]").text)
+
+        self.login("leader")
+        self.go("/van-ban-di?hop=cho-duyet")
+        self.driver.find_element(By.LINK_TEXT, subject).click()
+        self.choose("approve-to", self.office.people["head"]["name"])
+        self.submit("duyet")
+        self.wait(lambda d: "thongbao=da-luu" in d.current_url)
+
+        self.login("head")
+        self.driver.get(draft)
+        self.driver.find_element(By.ID, "approve-comment").send_keys("Đồng ý ban hành")
+        self.submit("duyet")
+        self.wait(lambda d: "thongbao=da-luu" in d.current_url)
+        self.assertEqual("Chờ phát hành", self.driver.find_element(By.CSS_SELECTOR, "[data-state]").text)
+
+        # The clerk attaches the digitally signed PDF; Signing's verdict shows before issuing.
+        self.login("clerk")
+        self.go("/van-ban-di?hop=cho-phat-hanh")
+        self.driver.find_element(By.LINK_TEXT, subject).click()
+        self.driver.find_element(By.ID, "final-file").send_keys(os.path.join(FIXTURES, "two-signatures.pdf"))
+        self.submit("tep-ky")
+        self.wait(lambda d: "thongbao=da-luu" in d.current_url)
+        verdict = ""
+        for _ in range(40):
+            verdict = self.driver.find_element(By.CSS_SELECTOR, "[data-final-verdict]").text
+            if verdict != "Đang xác thực chữ ký số":
+                break
+            time.sleep(0.5)
+            self.driver.refresh()
+        # The local stack trusts no root yet (operators add the national ones): the clerk confirms.
+        self.assertIn(verdict, ["Chữ ký số hợp lệ", "Chưa xác định được chữ ký số"])
+        self.driver.find_element(By.ID, "signerName").send_keys("Trần Công Huân")
+        self.driver.find_element(By.ID, "signerPosition").send_keys("Chủ tịch")
+        if verdict == "Chưa xác định được chữ ký số":
+            self.driver.find_element(By.NAME, "overrideSignature").click()
+        self.submit("phat-hanh")
+        self.wait(lambda d: "thongbao=da-luu" in d.current_url)
+        self.assertEqual("Đã phát hành", self.driver.find_element(By.CSS_SELECTOR, "[data-state]").text)
+        self.assertRegex(self.driver.find_element(By.CSS_SELECTOR, "[data-symbol]").text, r"^\d{2,}/LĐLĐ-VP$")
+        recipients = self.driver.find_element(By.CSS_SELECTOR, "[data-list=recipients]").text
+        self.assertIn(f"Văn phòng {self.office.run}", recipients)
+        self.assertIn("Đã nhận", recipients)
+        self.shot("outgoing-issued")
+
+
+if __name__ == "__main__":
+    result = unittest.main(exit=False, verbosity=2).result
+    sys.exit(0 if result.wasSuccessful() else 1)
