@@ -85,7 +85,7 @@ let package = Package(
                 .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
             ],
             path: "Services/Documents"),
-        .executableTarget(name: "Notify", dependencies: ["ServiceKit", "Contracts"], path: "Services/Notify"),
+        .executableTarget(name: "Notify", dependencies: ["ServiceKit", "Contracts", "VietnameseText"], path: "Services/Notify"),
         .executableTarget(name: "Calendar", dependencies: ["ServiceKit", "Contracts"], path: "Services/Calendar"),
         .executableTarget(
             name: "Signing", dependencies: ["ServiceKit", "Contracts", "COpenSSL"], path: "Services/Signing", exclude: ["README.md"]),
@@ -116,7 +116,10 @@ let package = Package(
         ),
         .target(
             name: "TestSupport",
-            dependencies: ["AMQPClient", "ServiceKit", .product(name: "PostgresNIO", package: "postgres-nio")],
+            dependencies: [
+                "AMQPClient", "ServiceKit", "Contracts", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Yams", package: "Yams"),
+            ],
             path: "Tests/TestSupport"),
         .testTarget(
             name: "ContractsTests",
@@ -144,6 +147,14 @@ let package = Package(
             ],
             path: "Tests/SigningTests",
             exclude: ["Fixtures/make-fixtures.sh", "Fixtures/make-pdfs.py"], resources: [.copy("Fixtures/generated")]),
+        .testTarget(
+            name: "NotifyTests",
+            dependencies: [
+                "Notify", "Contracts", "ServiceKit", "AMQPClient", "TestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+            ],
+            path: "Tests/NotifyTests"),
         .testTarget(name: "AMQPClientTests", dependencies: ["AMQPClient", "TestSupport"], path: "Tests/AMQPClientTests"),
         .testTarget(
             name: "ServiceKitTests",

@@ -4,6 +4,7 @@ import Hummingbird
 import Prometheus
 import ServiceKit
 import Testing
+import TestSupport
 import Yams
 
 @testable import Documents
@@ -11,31 +12,8 @@ import Yams
 /// Every route the services register is described in `openapi.yaml`, and nothing more.
 @Suite("openapi.yaml agrees with the registered routes")
 struct OpenAPIAgreementTests {
-    static let methods: Set<String> = ["get", "put", "post", "delete", "patch"]
-
-    /// `METHOD /path/{param}` for every operation of the file.
-    static func described() throws -> Set<String> {
-        let document = try #require(try Yams.load(yaml: OpenAPI.yaml) as? [String: Any])
-        let paths = try #require(document["paths"] as? [String: Any])
-        var found: Set<String> = []
-        for (path, item) in paths {
-            for method in (item as? [String: Any] ?? [:]).keys where methods.contains(method) {
-                found.insert("\(method.uppercased()) \(path)")
-            }
-        }
-        return found
-    }
-
-    /// `METHOD /path/{param}` for every route of a router, Hummingbird's `:param` written as OpenAPI's `{param}`.
-    static func registered(_ router: Router<ServiceRequestContext>) -> Set<String> {
-        Set(
-            router.routes.map { route in
-                let path = route.path.description.split(separator: "/").map { part in
-                    part.hasPrefix(":") ? "{\(part.dropFirst())}" : String(part)
-                }
-                return "\(route.method.rawValue) /" + path.joined(separator: "/")
-            })
-    }
+    static func described() throws -> Set<String> { try OpenAPIRoutes.described() }
+    static func registered(_ router: Router<ServiceRequestContext>) -> Set<String> { OpenAPIRoutes.registered(router) }
 
     @Test func documentsRoutesAreExactlyTheDescribedOnes() async throws {
         try await DocumentsHarness.with { harness in
@@ -47,7 +25,9 @@ struct OpenAPIAgreementTests {
             let described = try Self.described()
             #expect(registered.subtracting(described).sorted() == [], "registered but not in openapi.yaml")
             // Routes of the other services (added by their issues) may be described without being Documents'.
-            let otherServices = described.filter { $0.contains("/api/v1/verif") }
+            let otherServices = described.filter { route in
+                ["/api/v1/verif", "/api/v1/messages", "/api/v1/sms"].contains { route.contains($0) }
+            }
             #expect(described.subtracting(registered).subtracting(otherServices).sorted() == [], "in openapi.yaml but not registered")
         }
     }

@@ -1,15 +1,14 @@
 import Foundation
 import Hummingbird
-import ServiceKit
 
 extension Request {
     /// The JSON body as `T`; a body that is not `T` is a 400 saying, in Vietnamese, which field is wrong.
-    func json<T: Decodable>(_ type: T.Type, context: ServiceRequestContext, limit: Int = 1 << 20) async throws -> T {
+    public func json<T: Decodable>(_ type: T.Type, context: ServiceRequestContext, limit: Int = 1 << 20) async throws -> T {
         try Self.decode(T.self, from: try await bodyData(limit: limit))
     }
 
     /// The body, refused with 413 beyond `limit` bytes.
-    func bodyData(limit: Int = 1 << 20) async throws -> Data {
+    public func bodyData(limit: Int = 1 << 20) async throws -> Data {
         do {
             return Data(try await body.collect(upTo: limit).readableBytesView)
         } catch {
@@ -19,7 +18,7 @@ extension Request {
         }
     }
 
-    static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
+    public static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
         do {
             return try JSONDecoder.api.decode(T.self, from: data)
         } catch let error as DecodingError {
@@ -27,12 +26,12 @@ extension Request {
         }
     }
 
-    static func badRequest(_ detail: String) -> ProblemDetails {
+    public static func badRequest(_ detail: String) -> ProblemDetails {
         ProblemDetails(
             type: "https://ioffice.example/problems/bad-request", title: "Yêu cầu không hợp lệ", status: .badRequest, detail: detail)
     }
 
-    static func explain(_ error: DecodingError) -> String {
+    public static func explain(_ error: DecodingError) -> String {
         func path(_ keys: [any CodingKey]) -> String {
             keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
         }
@@ -49,7 +48,7 @@ extension Request {
 
 extension JSONDecoder {
     /// Dates as ISO 8601, like every JSON the services write.
-    static let api: JSONDecoder = {
+    public static let api: JSONDecoder = {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         return decoder
@@ -59,30 +58,35 @@ extension JSONDecoder {
 extension ServiceRequestContext {
     /// The client's address, for the usage log. Only the socket's peer: a forwarded-for header could be
     /// written by anyone.
-    var clientAddress: String? { remoteAddress?.ipAddress }
+    public var clientAddress: String? { remoteAddress?.ipAddress }
 }
 
 /// `page` (from 1) and `perPage` (at most 200) of a list request.
-struct Paging {
-    var page: Int
-    var perPage: Int
-    var offset: Int { (page - 1) * perPage }
+public struct Paging: Sendable {
+    public var page: Int
+    public var perPage: Int
+    public var offset: Int { (page - 1) * perPage }
 
-    init(_ request: Request) {
+    public init(_ request: Request) {
         page = max(1, request.uri.queryParameters.get("page", as: Int.self) ?? 1)
         perPage = min(200, max(1, request.uri.queryParameters.get("perPage", as: Int.self) ?? 50))
     }
 }
 
 /// `{items, total}`: one page of a list and how many there are in all.
-struct Page<Item: Codable & Sendable>: ResponseCodable {
-    var items: [Item]
-    var total: Int
+public struct Page<Item: Codable & Sendable>: ResponseCodable {
+    public var items: [Item]
+    public var total: Int
+
+    public init(items: [Item], total: Int) {
+        self.items = items
+        self.total = total
+    }
 }
 
 extension UUID {
     /// A path parameter as an id; anything else is a 404, as no such thing exists.
-    static func parameter(_ name: String, of context: ServiceRequestContext, what: String) throws -> UUID {
+    public static func parameter(_ name: String, of context: ServiceRequestContext, what: String) throws -> UUID {
         guard let text = context.parameters.get(name), let id = UUID(uuidString: text) else {
             throw ProblemDetails.notFound("Không tìm thấy \(what).")
         }
