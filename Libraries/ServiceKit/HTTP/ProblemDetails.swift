@@ -45,6 +45,11 @@ public struct ProblemDetails: HTTPResponseError, Codable, Sendable {
         ProblemDetails(type: "https://ioffice.example/problems/conflict", title: "Xung đột dữ liệu", status: .conflict, detail: detail)
     }
 
+    /// 403 for a step the caller's roles do not allow, saying why.
+    public static func forbidden(_ detail: String) -> ProblemDetails {
+        ProblemDetails(type: "https://ioffice.example/problems/forbidden", title: "Không có quyền", status: .forbidden, detail: detail)
+    }
+
     /// 404 naming what was not found.
     public static func notFound(_ detail: String) -> ProblemDetails {
         ProblemDetails(type: "https://ioffice.example/problems/not-found", title: "Không tìm thấy", status: .notFound, detail: detail)

@@ -14,7 +14,8 @@ import Synchronization
 /// - Any other error is retried by requeueing, with a growing pause, until the message has been
 ///   delivered `maxAttempts` times; then it is dead-lettered the same way with the last error.
 /// Up to `concurrency` messages are handled at once, each in its own transaction (the inbox makes two
-/// deliveries of one message id wait for each other). On graceful shutdown it stops taking messages,
+/// deliveries of one message id wait for each other); with `batchSize` above 1, each of those takes up
+/// to that many waiting messages into one transaction instead (QueueWorker+Batches.swift). On graceful shutdown it stops taking messages,
 /// finishes those in hand and acks them; what was prefetched but not started goes back to the queue.
 public final class QueueWorker: Service {
     public let queue: String
@@ -22,19 +23,20 @@ public final class QueueWorker: Service {
     let prefetch: UInt16
     let maxAttempts: Int
     let concurrency: Int
+    let batchSize: Int
     let consumerConnection: AMQPConnection
     let publisher: AMQPConnection
     let client: PostgresClient
     let handler: any MessageHandler
     let logger: Logger
-    private let stopping = Atomic<Bool>(false)
-    private let handled: Counter
-    private let duplicates: Counter
-    private let deadLettered: Counter
-    private let retried: Counter
+    let stopping = Atomic<Bool>(false)
+    let handled: Counter
+    let duplicates: Counter
+    let deadLettered: Counter
+    let retried: Counter
 
     public init(
-        queue: String, consumerName: String? = nil, prefetch: UInt16 = 32, maxAttempts: Int = 5, concurrency: Int = 1,
+        queue: String, consumerName: String? = nil, prefetch: UInt16 = 32, maxAttempts: Int = 5, concurrency: Int = 1, batchSize: Int = 1,
         consumerConnection: AMQPConnection, publisher: AMQPConnection, client: PostgresClient,
         handler: any MessageHandler, logger: Logger
     ) {
@@ -43,6 +45,7 @@ public final class QueueWorker: Service {
         self.prefetch = prefetch
         self.maxAttempts = maxAttempts
         self.concurrency = max(1, min(concurrency, Int(prefetch)))
+        self.batchSize = max(1, batchSize)
         self.consumerConnection = consumerConnection
         self.publisher = publisher
         self.client = client
@@ -58,6 +61,7 @@ public final class QueueWorker: Service {
     public func run() async throws {
         let consumer = try await consumerConnection.consume(queue: queue, prefetch: prefetch)
         logger.info("consuming", metadata: ["queue": "\(queue)"])
+        if batchSize > 1 { return try await runBatched(consumer) }
         try await withGracefulShutdownHandler {
             try await withThrowingDiscardingTaskGroup { group in
                 var inFlight = 0

@@ -73,27 +73,32 @@ struct InboxRoutes {
             let updates = await events.subscribe(caller.id)
             let client = self.client
             let logger = self.logger
-            // `unread` first, then again whenever a message arrives; a comment every 25 s keeps proxies from closing it.
+            // `unread` first, then again whenever a message arrives, `chat` when a conversation has a new
+            // message; a comment every 25 s keeps proxies from closing it.
             let body = ResponseBody { writer in
                 // One writer: the unread count and the keep-alives are queued to it from two tasks.
-                let (events, queue) = AsyncStream<Int?>.makeStream()
+                let (events, queue) = AsyncStream<String>.makeStream()
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {
                         let count = { try await client.withConnection { try await InboxRoutes.unreadCount(caller.id, $0, logger) } }
-                        queue.yield(try await count())
-                        for await _ in updates { queue.yield(try await count()) }
+                        let unread = { "event: unread\ndata: {\"unread\":\(try await count())}\n\n" }
+                        queue.yield(try await unread())
+                        for await update in updates {
+                            switch update {
+                            case .inbox: queue.yield(try await unread())
+                            case .chat(let conversation):
+                                queue.yield("event: chat\ndata: {\"conversationId\":\"\(conversation.uuidString.lowercased())\"}\n\n")
+                            }
+                        }
                         queue.finish()
                     }
                     group.addTask {
                         while !Task.isCancelled {
                             try await Task.sleep(for: .seconds(25))
-                            queue.yield(nil)
+                            queue.yield(": keep-alive\n\n")
                         }
                     }
-                    for await event in events {
-                        let text = event.map { "event: unread\ndata: {\"unread\":\($0)}\n\n" } ?? ": keep-alive\n\n"
-                        try await writer.write(ByteBuffer(string: text))
-                    }
+                    for await text in events { try await writer.write(ByteBuffer(string: text)) }
                     group.cancelAll()
                 }
                 try await writer.finish(nil)

@@ -3,28 +3,38 @@ import Logging
 import PostgresNIO
 import ServiceLifecycle
 
-/// Live inbox updates. A new message announces its recipient with PostgreSQL's NOTIFY, which is sent
-/// only when the transaction commits (and reaches every Notify process); one LISTEN connection per
-/// process passes it on to that user's open event streams.
+/// What a user's open event streams hear about.
+enum LiveEvent: Sendable, Equatable {
+    /// A new in-app message.
+    case inbox
+    /// A new chat message in this conversation.
+    case chat(UUID)
+}
+
+/// Live updates. A new message announces its recipient with PostgreSQL's NOTIFY, which is sent only
+/// when the transaction commits (and reaches every Notify process); one LISTEN connection per process
+/// passes it on to that user's open event streams.
 actor InboxEvents: Service {
     static let channel = "notify_inbox"
 
     let client: PostgresClient
     let logger: Logger
-    private var streams: [UUID: [UUID: AsyncStream<Void>.Continuation]] = [:]
+    private var streams: [UUID: [UUID: AsyncStream<LiveEvent>.Continuation]] = [:]
 
     init(client: PostgresClient, logger: Logger) {
         self.client = client
         self.logger = logger
     }
 
-    static func announce(_ user: UUID, on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("select pg_notify(\(channel), \(user.uuidString.lowercased()))", logger: logger)
+    static func announce(_ user: UUID, _ event: LiveEvent = .inbox, on connection: PostgresConnection, logger: Logger) async throws {
+        var payload = user.uuidString.lowercased()
+        if case .chat(let conversation) = event { payload += ":chat:" + conversation.uuidString.lowercased() }
+        try await connection.query("select pg_notify(\(channel), \(payload))", logger: logger)
     }
 
-    /// A stream that yields whenever `user` gets a message, until the caller stops reading.
-    func subscribe(_ user: UUID) -> AsyncStream<Void> {
-        let (stream, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+    /// A stream of what happens to `user`, until the caller stops reading.
+    func subscribe(_ user: UUID) -> AsyncStream<LiveEvent> {
+        let (stream, continuation) = AsyncStream<LiveEvent>.makeStream(bufferingPolicy: .bufferingNewest(16))
         let id = UUID()
         streams[user, default: [:]][id] = continuation
         continuation.onTermination = { [weak self] _ in Task { await self?.remove(user, id) } }
@@ -37,8 +47,10 @@ actor InboxEvents: Service {
     }
 
     private func deliver(_ payload: String) {
-        guard let user = UUID(uuidString: payload) else { return }
-        for continuation in streams[user]?.values ?? [:].values { continuation.yield() }
+        let parts = payload.split(separator: ":")
+        guard let first = parts.first, let user = UUID(uuidString: String(first)) else { return }
+        let event: LiveEvent = parts.count == 3 ? UUID(uuidString: String(parts[2])).map(LiveEvent.chat) ?? .inbox : .inbox
+        for continuation in streams[user]?.values ?? [:].values { continuation.yield(event) }
     }
 
     func run() async throws {

@@ -11,6 +11,8 @@ import VietnameseText
 struct RequestHandler: MessageHandler {
     /// How long a system SMS may wait for the gateway.
     var ttl = 3600
+    /// Where SMS go (the benchmark uses a queue of its own).
+    var outboundQueue = Routes.smsOutboundQueue
 
     func handle(_ message: IncomingMessage, connection: PostgresConnection, logger: Logger) async throws {
         guard message.type == NotificationRequestV1.messageType else {
@@ -22,10 +24,13 @@ struct RequestHandler: MessageHandler {
         } catch {
             throw MessageRejected("\(error)")
         }
-        try await Self.deliver(request, ttl: ttl, on: connection, logger: logger)
+        try await Self.deliver(request, ttl: ttl, outboundQueue: outboundQueue, on: connection, logger: logger)
     }
 
-    static func deliver(_ request: NotificationRequestV1, ttl: Int, on connection: PostgresConnection, logger: Logger) async throws {
+    static func deliver(
+        _ request: NotificationRequestV1, ttl: Int, outboundQueue: String = Routes.smsOutboundQueue, on connection: PostgresConnection,
+        logger: Logger
+    ) async throws {
         let title = VietnameseText.clean(request.title)
         let body = VietnameseText.nfc(request.body)
         let recipients = Array(Set(request.recipients)).sorted { $0.uuidString < $1.uuidString }
@@ -45,8 +50,8 @@ struct RequestHandler: MessageHandler {
             for user in recipients {
                 let phone = people[user].flatMap { $0.active ? $0.phone : nil }
                 if let queued = try await NotifyStore.queueSms(
-                    to: user, phone: phone, text: text, sender: nil, request: request.requestId, ttl: ttl, at: now, on: connection,
-                    logger: logger), queued.state == .noPhone
+                    to: user, phone: phone, text: text, sender: nil, request: request.requestId, ttl: ttl, outboundQueue: outboundQueue,
+                    at: now, on: connection, logger: logger), queued.state == .noPhone
                 {
                     logger.notice("no phone for an SMS", metadata: ["user": "\(user)", "request": "\(request.requestId)"])
                 }

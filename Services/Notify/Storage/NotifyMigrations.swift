@@ -48,6 +48,103 @@ enum NotifyMigrations {
                 """,
                 "create index sms_sender on sms (sender_id, created_at desc)",
                 "create index sms_waiting on sms (expires_at) where state = 'queued'",
-            ])
+            ]),
+        Migration(
+            version: 2, name: "executive information, news board, chat",
+            statements: [
+                """
+                create table notices (
+                    id uuid primary key,
+                    sender_id uuid not null,
+                    sender_name text not null,
+                    on_behalf_of uuid,
+                    title text not null,
+                    body text not null,
+                    created_at timestamptz not null default now())
+                """,
+                """
+                create table notice_recipients (
+                    notice_id uuid not null references notices (id) on delete cascade,
+                    user_id uuid not null,
+                    read_at timestamptz,
+                    primary key (notice_id, user_id))
+                """,
+                "create index notice_recipients_user on notice_recipients (user_id)",
+                """
+                create table notice_files (
+                    id uuid primary key,
+                    notice_id uuid not null references notices (id) on delete cascade,
+                    name text not null,
+                    content_type text not null,
+                    size integer not null,
+                    data bytea not null)
+                """,
+                """
+                create table notice_replies (
+                    id uuid primary key,
+                    notice_id uuid not null references notices (id) on delete cascade,
+                    user_id uuid not null,
+                    user_name text not null,
+                    body text not null,
+                    created_at timestamptz not null default clock_timestamp())
+                """,
+                """
+                create table notice_delegates (
+                    leader_id uuid not null,
+                    delegate_id uuid not null,
+                    primary key (leader_id, delegate_id))
+                """,
+                """
+                create table news (
+                    id uuid primary key,
+                    author_id uuid not null,
+                    author_name text not null,
+                    title text not null,
+                    body text not null,
+                    created_at timestamptz not null default now(),
+                    updated_at timestamptz not null default now(),
+                    deleted_at timestamptz)
+                """,
+                """
+                create table news_versions (
+                    id bigserial primary key,
+                    news_id uuid not null references news (id) on delete cascade,
+                    title text not null,
+                    body text not null,
+                    edited_by uuid not null,
+                    edited_by_name text not null,
+                    edited_at timestamptz not null default clock_timestamp())
+                """,
+                """
+                create table conversations (
+                    id uuid primary key,
+                    title text,
+                    is_group boolean not null,
+                    pair_key text unique,
+                    created_by uuid not null,
+                    created_at timestamptz not null default now())
+                """,
+                """
+                create table conversation_members (
+                    conversation_id uuid not null references conversations (id) on delete cascade,
+                    user_id uuid not null,
+                    last_read_at timestamptz not null default '-infinity',
+                    primary key (conversation_id, user_id))
+                """,
+                "create index conversation_members_user on conversation_members (user_id)",
+                """
+                create table chat_messages (
+                    id uuid primary key,
+                    conversation_id uuid not null references conversations (id) on delete cascade,
+                    sender_id uuid not null,
+                    sender_name text not null,
+                    body text not null,
+                    file_name text,
+                    file_type text,
+                    file_data bytea,
+                    created_at timestamptz not null default clock_timestamp())
+                """,
+                "create index chat_messages_conversation on chat_messages (conversation_id, created_at desc)",
+            ]),
     ]
 }

@@ -1,0 +1,129 @@
+import Foundation
+import Hummingbird
+import Logging
+import PostgresNIO
+import ServiceKit
+import VietnameseText
+
+/// Tin nội bộ: posts the whole agency reads; only holders of `news.publish` write, edit or delete,
+/// and every edit keeps the earlier text.
+struct NewsRoutes {
+    let client: PostgresClient
+    let logger: Logger
+
+    struct Post: ResponseCodable {
+        var id: UUID
+        var title: String
+        var body: String
+        var authorName: String
+        var createdAt: Date
+        var updatedAt: Date
+        var edits: Int
+    }
+
+    struct Version: Codable, Sendable { var title: String; var body: String; var editedBy: String; var editedAt: Date }
+    struct History: ResponseCodable { var versions: [Version] }
+    struct Input: Decodable { var title: String; var body: String }
+
+    func add(to api: RouterGroup<ServiceRequestContext>) {
+        api.get("news") { request, context -> Page<Post> in
+            _ = try context.requireCaller()
+            let paging = Paging(request)
+            return try await client.withConnection { connection in
+                var items: [Post] = []
+                for try await (id, title, body, author, created, updated, edits) in try await connection.query(
+                    """
+                    select n.id, n.title, n.body, n.author_name, n.created_at, n.updated_at,
+                        (select count(*)::int from news_versions v where v.news_id = n.id) - 1
+                    from news n where n.deleted_at is null order by n.created_at desc limit \(paging.perPage) offset \(paging.offset)
+                    """, logger: logger
+                ).decode((UUID, String, String, String, Date, Date, Int).self) {
+                    items.append(Post(id: id, title: title, body: body, authorName: author, createdAt: created, updatedAt: updated, edits: edits))
+                }
+                var total = 0
+                for try await value in try await connection.query("select count(*)::int from news where deleted_at is null", logger: logger)
+                    .decode(Int.self) { total = value }
+                return Page(items: items, total: total)
+            }
+        }
+        api.post("news") { request, context -> EditedResponse<Post> in
+            let caller = try context.require(.newsPublish)
+            let input = try Self.valid(try await request.json(Input.self, context: context, limit: 4 << 20))
+            let id = UUID()
+            return EditedResponse(
+                status: .created,
+                response: try await client.withTransaction(logger: logger) { connection in
+                    try await connection.query(
+                        "insert into news (id, author_id, author_name, title, body) values (\(id), \(caller.id), \(caller.fullName), \(input.title), \(input.body))",
+                        logger: logger)
+                    try await version(id, input, caller, connection)
+                    logger.info("news published", metadata: ["news": "\(id)", "by": "\(caller.username)"])
+                    return try await post(id, connection)
+                })
+        }
+        api.put("news/:id") { request, context -> Post in
+            let caller = try context.require(.newsPublish)
+            let id = try InboxRoutes.id(context)
+            let input = try Self.valid(try await request.json(Input.self, context: context, limit: 4 << 20))
+            return try await client.withTransaction(logger: logger) { connection in
+                var found = false
+                for try await _ in try await connection.query(
+                    "update news set title = \(input.title), body = \(input.body), updated_at = now() where id = \(id) and deleted_at is null returning id",
+                    logger: logger) { found = true }
+                guard found else { throw ProblemDetails.notFound("Không tìm thấy tin.") }
+                try await version(id, input, caller, connection)
+                logger.info("news edited", metadata: ["news": "\(id)", "by": "\(caller.username)"])
+                return try await post(id, connection)
+            }
+        }
+        api.delete("news/:id") { _, context -> HTTPResponse.Status in
+            let caller = try context.require(.newsPublish)
+            let id = try InboxRoutes.id(context)
+            var found = false
+            for try await _ in try await client.query(
+                "update news set deleted_at = now() where id = \(id) and deleted_at is null returning id", logger: logger) { found = true }
+            guard found else { throw ProblemDetails.notFound("Không tìm thấy tin.") }
+            logger.info("news deleted", metadata: ["news": "\(id)", "by": "\(caller.username)"])
+            return .noContent
+        }
+        api.get("news/:id/history") { _, context -> History in
+            _ = try context.requireCaller()
+            let id = try InboxRoutes.id(context)
+            var versions: [Version] = []
+            for try await (title, body, by, at) in try await client.query(
+                "select title, body, edited_by_name, edited_at from news_versions where news_id = \(id) order by id", logger: logger
+            ).decode((String, String, String, Date).self) { versions.append(Version(title: title, body: body, editedBy: by, editedAt: at)) }
+            guard !versions.isEmpty else { throw ProblemDetails.notFound("Không tìm thấy tin.") }
+            return History(versions: versions)
+        }
+    }
+
+    static func valid(_ input: Input) throws -> Input {
+        let cleaned = Input(title: VietnameseText.clean(input.title), body: VietnameseText.nfc(input.body).trimmingCharacters(in: .whitespacesAndNewlines))
+        var problems: [ProblemDetails.FieldError] = []
+        if cleaned.title.isEmpty { problems.append(.init(field: "title", message: "Thiếu tiêu đề tin.")) }
+        if cleaned.body.isEmpty { problems.append(.init(field: "body", message: "Thiếu nội dung tin.")) }
+        guard problems.isEmpty else { throw ProblemDetails.invalid(problems) }
+        return cleaned
+    }
+
+    private func version(_ id: UUID, _ input: Input, _ caller: Caller, _ connection: PostgresConnection) async throws {
+        try await connection.query(
+            """
+            insert into news_versions (news_id, title, body, edited_by, edited_by_name)
+            values (\(id), \(input.title), \(input.body), \(caller.id), \(caller.fullName))
+            """, logger: logger)
+    }
+
+    private func post(_ id: UUID, _ connection: PostgresConnection) async throws -> Post {
+        for try await (title, body, author, created, updated, edits) in try await connection.query(
+            """
+            select title, body, author_name, created_at, updated_at, (select count(*)::int from news_versions v where v.news_id = news.id) - 1
+            from news where id = \(id)
+            """, logger: logger
+        ).decode((String, String, String, Date, Date, Int).self) {
+            return Post(id: id, title: title, body: body, authorName: author, createdAt: created, updatedAt: updated, edits: edits)
+        }
+        throw ProblemDetails.notFound("Không tìm thấy tin.")
+    }
+}
