@@ -36,8 +36,11 @@ struct NotifyFlowTests {
                 try await connection.purgeQueue(queue + ".dlq")
             }
             let workers = [
-                QueueWorker(queue: NotifyTopology.requestsQueue, concurrency: 4, consumerConnection: connection, publisher: connection,
-                    client: database, handler: RequestHandler(), logger: notifyLogger),
+                // As the service runs it: batches of requests, set-based.
+                QueueWorker(
+                    queue: NotifyTopology.requestsQueue, prefetch: NotifyWorkers.requestsPrefetch, concurrency: NotifyWorkers.requestsConcurrency,
+                    batchSize: NotifyWorkers.requestsBatch, consumerConnection: connection, publisher: connection, client: database,
+                    handler: RequestHandler(), logger: notifyLogger),
                 QueueWorker(queue: NotifyTopology.directoryQueue, consumerConnection: connection, publisher: connection, client: database,
                     handler: DirectoryHandler(), logger: notifyLogger),
                 QueueWorker(queue: NotifyTopology.reportsQueue, consumerConnection: connection, publisher: connection, client: database,
@@ -91,6 +94,10 @@ struct NotifyFlowTests {
                 requestId: UUID(), recipients: [Self.people.withPhone, Self.people.withoutPhone], channels: [.inApp, .sms],
                 title: "Văn bản đến cần xử lý", body: "Về việc triển khai phần mềm quản lý văn bản điện tử", link: "/van-ban-den/1")
             let messageID = UUID()
+            // Something that is not a request travels with it: it is set aside, the request is not held up.
+            try await connection.publish(
+                Array("{\"requestId\": 42}".utf8), exchange: Routes.eventsExchange, routingKey: Routes.notificationRequestedKey,
+                properties: AMQPProperties(messageID: UUID().uuidString, type: NotificationRequestV1.messageType, contentType: "application/json"))
             try await Self.publish(request, to: Routes.eventsExchange, key: Routes.notificationRequestedKey, id: messageID, on: connection)
 
             let outbound = try await gateway.consume(queue: Routes.smsOutboundQueue)
@@ -100,6 +107,10 @@ struct NotifyFlowTests {
             #expect(sms.text == "Van ban den can xu ly: Ve viec trien khai phan mem quan ly van ban dien tu")
             #expect(try await Self.count("select count(*)::int from messages", database) == 2)
             #expect(try await Self.count("select count(*)::int from sms where state = 'noPhone'", database) == 1)
+            let dead = try await connection.consume(queue: NotifyTopology.requestsQueue + ".dlq")
+            let setAside = try await collect(dead, count: 1, timeout: .seconds(10))
+            await dead.cancel()
+            #expect(setAside.first?.properties.headers["x-ioffice-error"]?.isEmpty == false)
 
             // Reports: sent, delivered, then a late duplicate sent that must not move it back.
             for state in [SmsReportV1.State.sent, .delivered, .sent] {

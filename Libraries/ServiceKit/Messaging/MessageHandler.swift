@@ -37,3 +37,11 @@ public struct MessageRejected: Error, Sendable, CustomStringConvertible {
     public init(_ reason: String) { self.reason = reason }
     public var description: String { reason }
 }
+
+/// A handler that can take many messages in one go with set-based SQL (a few statements per batch
+/// instead of a few per message). The worker has already removed duplicates; the handler answers,
+/// per message and in order, nil when handled or the reason it is rejected, and must have written
+/// nothing for a rejected one.
+public protocol BatchMessageHandler: MessageHandler {
+    func handle(batch: [IncomingMessage], connection: PostgresConnection, logger: Logger) async throws -> [String?]
+}

@@ -37,11 +37,15 @@ extension QueueWorker {
     enum Outcome { case handled, duplicate, rejected(String) }
 
     func processBatch(_ batch: [AMQPDelivery]) async {
-        guard batch.count > 1, batch.allSatisfy({ !($0.properties.messageID ?? "").isEmpty }) else {
+        guard batch.allSatisfy({ !($0.properties.messageID ?? "").isEmpty }) else {
             for delivery in batch { await process(delivery) }
             return
         }
         let handler = self.handler
+        if let batchHandler = handler as? any BatchMessageHandler {
+            return await processSetBased(batch, batchHandler)
+        }
+        guard batch.count > 1 else { return await process(batch[0]) }
         let consumerName = self.consumerName
         let logger = self.logger
         do {
@@ -68,21 +72,68 @@ extension QueueWorker {
                 }
                 return outcomes
             }
-            for (delivery, outcome) in zip(batch, outcomes) {
-                switch outcome {
-                case .handled:
-                    delivery.ack()
-                    handled.increment()
-                case .duplicate:
-                    delivery.ack()
-                    duplicates.increment()
-                case .rejected(let reason):
-                    await deadLetter(delivery, reason: reason)
-                }
-            }
+            await settle(batch, outcomes)
         } catch {
             logger.notice("batch failed, handling its messages one by one", metadata: ["count": "\(batch.count)", "error": "\(error)"])
             for delivery in batch { await process(delivery) }
+        }
+    }
+}
+
+extension QueueWorker {
+    /// A batch through a `BatchMessageHandler`: the inbox claims all ids in one statement, the handler
+    /// writes everything new with a few statements, the ids it refused are released again.
+    func processSetBased(_ batch: [AMQPDelivery], _ handler: any BatchMessageHandler) async {
+        let consumerName = self.consumerName
+        let logger = self.logger
+        do {
+            let outcomes = try await client.withTransaction(logger: logger) { connection -> [Outcome] in
+                let new = try await Inbox.claim(
+                    batch: batch.map { ($0.properties.messageID ?? "", $0.properties.type) }, consumer: consumerName, on: connection, logger: logger)
+                // A message id twice in one batch is handled once: its first delivery.
+                var seen: Set<String> = []
+                var fresh: [(index: Int, message: IncomingMessage)] = []
+                for (index, delivery) in batch.enumerated() {
+                    let id = delivery.properties.messageID ?? ""
+                    guard new.contains(id), seen.insert(id).inserted else { continue }
+                    fresh.append(
+                        (index, IncomingMessage(
+                            messageID: id, type: delivery.properties.type, body: delivery.body, properties: delivery.properties,
+                            routingKey: delivery.routingKey, redelivered: delivery.redelivered)))
+                }
+                var outcomes = [Outcome](repeating: .duplicate, count: batch.count)
+                let reasons = try await handler.handle(batch: fresh.map(\.message), connection: connection, logger: logger)
+                var refused: [String] = []
+                for (entry, reason) in zip(fresh, reasons) {
+                    if let reason {
+                        outcomes[entry.index] = .rejected(reason)
+                        refused.append(entry.message.messageID)
+                    } else {
+                        outcomes[entry.index] = .handled
+                    }
+                }
+                try await Inbox.release(refused, consumer: consumerName, on: connection, logger: logger)
+                return outcomes
+            }
+            await settle(batch, outcomes)
+        } catch {
+            logger.notice("batch failed, handling its messages one by one", metadata: ["count": "\(batch.count)", "error": "\(error)"])
+            for delivery in batch { await process(delivery) }
+        }
+    }
+
+    func settle(_ batch: [AMQPDelivery], _ outcomes: [Outcome]) async {
+        for (delivery, outcome) in zip(batch, outcomes) {
+            switch outcome {
+            case .handled:
+                delivery.ack()
+                handled.increment()
+            case .duplicate:
+                delivery.ack()
+                duplicates.increment()
+            case .rejected(let reason):
+                await deadLetter(delivery, reason: reason)
+            }
         }
     }
 }
