@@ -56,6 +56,7 @@ struct InboxRoutes {
         api.post("messages/read-all") { _, context -> HTTPResponse.Status in
             let caller = try context.requireCaller()
             try await client.query("update messages set read_at = now() where user_id = \(caller.id) and read_at is null", logger: logger)
+            logger.info("inbox all read", metadata: ["user": "\(caller.username)"])
             return .noContent
         }
         api.post("messages/:id/read") { _, context -> HTTPResponse.Status in
@@ -109,7 +110,10 @@ struct InboxRoutes {
     }
 
     private func change(_ query: PostgresQuery) async throws -> HTTPResponse.Status {
-        for try await _ in try await client.query(query, logger: logger) { return .noContent }
+        for try await id in try await client.query(query, logger: logger).decode(UUID.self) {
+            logger.info("inbox message changed", metadata: ["message": "\(id)"])
+            return .noContent
+        }
         throw ProblemDetails.notFound("Không tìm thấy thông báo.")
     }
 
