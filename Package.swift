@@ -86,7 +86,7 @@ let package = Package(
             ],
             path: "Services/Documents"),
         .executableTarget(name: "Notify", dependencies: ["ServiceKit", "Contracts", "VietnameseText"], path: "Services/Notify"),
-        .executableTarget(name: "Calendar", dependencies: ["ServiceKit", "Contracts"], path: "Services/Calendar"),
+        .executableTarget(name: "Calendar", dependencies: ["ServiceKit", "Contracts", "VietnameseText"], path: "Services/Calendar"),
         .executableTarget(
             name: "Signing", dependencies: ["ServiceKit", "Contracts", "COpenSSL"], path: "Services/Signing", exclude: ["README.md"]),
         .executableTarget(
@@ -155,6 +155,14 @@ let package = Package(
                 .product(name: "JWTKit", package: "jwt-kit"),
             ],
             path: "Tests/NotifyTests"),
+        .testTarget(
+            name: "CalendarTests",
+            dependencies: [
+                "Calendar", "Contracts", "ServiceKit", "AMQPClient", "TestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+            ],
+            path: "Tests/CalendarTests", exclude: ["read_ics.py"]),
         .testTarget(name: "AMQPClientTests", dependencies: ["AMQPClient", "TestSupport"], path: "Tests/AMQPClientTests"),
         .testTarget(
             name: "ServiceKitTests",

@@ -125,6 +125,22 @@ ensure_packages() {
     ((status == 0)) || die "apt-get install ${missing[*]} failed"
 }
 
+# The test tools in Python (an iCalendar parser, Selenium) live in a virtual environment of the
+# stack, never in the system's Python.
+python_venv="$local_dir/python"
+ensure_python_packages() { # module-name=pip-name...
+    local missing=() spec
+    if [[ ! -x "$python_venv/bin/python" ]]; then
+        python3 -m venv "$python_venv" 2>/dev/null || /usr/bin/python3 -m venv "$python_venv" || die "cannot make $python_venv"
+    fi
+    for spec in "$@"; do
+        "$python_venv/bin/python" -c "import ${spec%%=*}" 2>/dev/null || missing+=("${spec#*=}")
+    done
+    ((${#missing[@]} == 0)) && return 0
+    log "installing ${missing[*]} into $python_venv"
+    "$python_venv/bin/python" -m pip install -q "${missing[@]}" >&2 || die "pip install ${missing[*]} failed"
+}
+
 # A server that runs as another system user (postgres, rabbitmq) must be able to walk down to
 # .local/. When a parent folder (e.g. /root, mode 700) blocks it, add search permission (o+x, no
 # read) to just that folder, and say so.
