@@ -260,6 +260,45 @@ class WebJourneys(unittest.TestCase):
         self.assertIn("Đã nhận", recipients)
         self.shot("outgoing-issued")
 
+    def test_4_an_attendee_answers_a_meeting_invitation(self):
+        title = f"Họp triển khai lịch công tác {self.office.run}"
+        self.login("clerk")
+        self.go("/cuoc-hop/moi")
+        self.driver.find_element(By.ID, "title").send_keys(title)
+        self.driver.find_element(By.ID, "date").send_keys("10/12/2026")
+        self.driver.find_element(By.ID, "start").send_keys("14:00")
+        self.driver.find_element(By.ID, "end").send_keys("15:30")
+        self.driver.find_element(By.ID, "room").send_keys(f"Phòng họp {self.office.run}")
+        self.choose("attendee", self.office.people["specialist"]["name"])
+        self.choose("attendee", self.office.people["leader"]["name"])
+        self.driver.find_element(By.ID, "invitation").send_keys("Đề nghị các đồng chí chuẩn bị ý kiến.")
+        self.submit("moi-hop")
+        self.wait(lambda d: "thongbao=da-moi" in d.current_url)
+        self.assertIn("Đã gửi giấy mời họp.", self.text())
+        meeting = self.driver.current_url.split("?")[0]
+
+        # The specialist finds it in the week and declines with a reason.
+        self.login("specialist")
+        self.go("/lich-cong-tac?pham-vi=person&tuan=10/12/2026")
+        self.assertIn("Tuần 07/12/2026 – 13/12/2026", self.driver.find_element(By.CSS_SELECTOR, "[data-week]").text)
+        self.assertIn(title, self.text())
+        self.shot("calendar-week")
+        self.driver.find_element(By.LINK_TEXT, title).click()
+        self.assertIn("Thứ Năm, 10/12/2026", self.text())
+        self.driver.find_element(By.CSS_SELECTOR, "input[name=answer][value=decline]").click()
+        self.driver.find_element(By.ID, "reason").send_keys("Trùng lịch tiếp dân")
+        self.submit("tra-loi")
+        self.wait(lambda d: "thongbao=da-tra-loi" in d.current_url)
+        self.assertEqual("Không dự", self.driver.find_element(By.CSS_SELECTOR, "[data-my-answer]").text)
+
+        # The organiser sees the answer and its reason.
+        self.login("clerk")
+        self.driver.get(meeting)
+        attendees = self.driver.find_element(By.CSS_SELECTOR, "[data-list=attendees]").text
+        self.assertIn("Không dự", attendees)
+        self.assertIn("Trùng lịch tiếp dân", attendees)
+        self.shot("meeting")
+
 
 if __name__ == "__main__":
     result = unittest.main(exit=False, verbosity=2).result

@@ -7,8 +7,16 @@ import Logging
 let settings = WebSettings()
 var logger = Logger(label: "ioffice.web")
 logger.logLevel = Logger.Level(rawValue: ProcessInfo.processInfo.environment["IOFFICE_LOG_LEVEL"] ?? "info") ?? .info
+// Calls to the services, and the live event streams apart: a stream holds its connection for as long
+// as a page is open, and must never make a page's calls wait for a free one.
+func client(connectionsPerHost: Int) -> HTTPClient {
+    var configuration = HTTPClient.Configuration()
+    configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: connectionsPerHost)
+    return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+}
 let app = WebApp(
-    backend: Backend(settings: settings, client: HTTPClient.shared), renderer: try await Renderer.load(), settings: settings, logger: logger)
+    backend: Backend(settings: settings, client: client(connectionsPerHost: 64)), streams: client(connectionsPerHost: 4096),
+    renderer: try await Renderer.load(), settings: settings, logger: logger)
 
 let router = Router(context: BasicRequestContext.self)
 router.add(middleware: StaticAssets())
@@ -24,6 +32,8 @@ OutgoingPages(app: app).add(to: router)
 SearchPage.add(to: router, app: app)
 Directory.add(to: router, app: app)
 AdminPages(app: app).add(to: router)
+CalendarPages(app: app).add(to: router)
+NotifyPages(app: app).add(to: router)
 
 let server = Application(router: router, configuration: .init(address: .hostname(settings.host, port: settings.port)), logger: logger)
 logger.info("web front end on http://\(settings.host):\(settings.port)")

@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -7,6 +8,8 @@ import Logging
 /// a session problem into the right redirect and a service's refusal into a Vietnamese message.
 struct WebApp: Sendable {
     let backend: Backend
+    /// For the live event streams only.
+    let streams: HTTPClient
     let renderer: Renderer
     let settings: WebSettings
     let logger: Logger
