@@ -32,6 +32,11 @@ class API:
         return answer
 
 
+def admin_password(local_dir):
+    with open(os.path.join(local_dir, "secrets", "admin-browser-password")) as handle:
+        return handle.read().strip()
+
+
 def admin_token(api, local_dir):
     """The admin's token. On a fresh stack admin still has the one-time password: the test sets a
     password of its own and keeps it under .local/secrets for the next runs."""

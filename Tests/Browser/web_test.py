@@ -18,7 +18,7 @@ from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.ui import WebDriverWait
 
-from office import API, Office, admin_token
+from office import API, Office, admin_password, admin_token
 
 WEB = os.environ["IOFFICE_WEB_URL"]
 DOCUMENTS = os.environ["IOFFICE_DOCUMENTS_URL"]
@@ -46,6 +46,7 @@ class WebJourneys(unittest.TestCase):
         cls.office = Office(cls.api, cls.admin)
         for key in ["clerk", "head", "leader"]:
             cls.office.settle_password(key)
+        cls.office.people["admin"] = {"username": "admin", "password": admin_password(LOCAL), "name": "Quản trị"}
         cls.driver = browser()
         cls.violations = {}
 
@@ -298,6 +299,35 @@ class WebJourneys(unittest.TestCase):
         self.assertIn("Không dự", attendees)
         self.assertIn("Trùng lịch tiếp dân", attendees)
         self.shot("meeting")
+
+    def test_5_the_admin_adds_a_unit_an_agency_and_a_user_and_grants_a_permission(self):
+        run = self.office.run
+        self.login("admin")
+        self.go("/quan-tri/don-vi")
+        self.driver.find_element(By.ID, "unit-code").send_keys(f"BTG{run}")
+        self.driver.find_element(By.ID, "unit-name").send_keys(f"Ban Tuyên giáo {run}")
+        self.driver.find_element(By.ID, "unit-abbreviation").send_keys("BTG")
+        self.driver.find_element(By.CSS_SELECTOR, "form.grid button[type=submit]").click()
+        self.wait(lambda d: f"Ban Tuyên giáo {run}" in d.find_element(By.TAG_NAME, "main").text)
+        self.go("/quan-tri/danh-muc?loai=co-quan")
+        self.driver.find_element(By.ID, "f-code").send_keys(f"000.00.{run[:2]}.H{run[2:]}")
+        self.driver.find_element(By.ID, "f-name").send_keys(f"Sở Giáo dục và Đào tạo {run}")
+        self.driver.find_element(By.CSS_SELECTOR, "form.grid button[type=submit]").click()
+        self.wait(lambda d: f"Sở Giáo dục và Đào tạo {run}" in d.find_element(By.TAG_NAME, "main").text)
+        self.go("/quan-tri/nguoi-dung")
+        self.driver.find_element(By.ID, "fullName").send_keys(f"Đinh Thị Mới {run}")
+        self.choose("unitId", f"Ban Tuyên giáo {run}")
+        self.driver.find_element(By.CSS_SELECTOR, "input[name=roles][value=specialist]").click()
+        self.driver.find_element(By.CSS_SELECTOR, "form.grid button[type=submit]").click()
+        self.wait(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "[data-password]")))
+        username = self.driver.find_element(By.CSS_SELECTOR, "[data-username]").text
+        self.assertTrue(len(self.driver.find_element(By.CSS_SELECTOR, "[data-password]").text) >= 10)
+        self.shot("admin-users")
+        self.driver.find_element(By.LINK_TEXT, username).click()
+        self.driver.find_element(By.CSS_SELECTOR, "input[name=permissions][value='sms.send']").click()
+        self.driver.find_element(By.CSS_SELECTOR, "form.grid button[type=submit]").click()
+        self.wait(lambda d: "thongbao=da-luu" in d.current_url)
+        self.assertTrue(self.driver.find_element(By.CSS_SELECTOR, "input[name=permissions][value='sms.send']").is_selected())
 
 
 if __name__ == "__main__":

@@ -33,6 +33,7 @@ SearchPage.add(to: router, app: app)
 Directory.add(to: router, app: app)
 AdminPages(app: app).add(to: router)
 CalendarPages(app: app).add(to: router)
+CatalogPages(app: app).add(to: router)
 NotifyPages(app: app).add(to: router)
 
 let server = Application(router: router, configuration: .init(address: .hostname(settings.host, port: settings.port)), logger: logger)

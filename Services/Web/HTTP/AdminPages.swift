@@ -51,7 +51,7 @@ struct AdminPages {
             [
                 "users": users.map {
                     [
-                        "username": $0.username, "name": $0.fullName, "unit": unitNames[$0.unitId] ?? "", "position": $0.position,
+                        "href": "/quan-tri/nguoi-dung/\($0.id.uuidString.lowercased())", "username": $0.username, "name": $0.fullName, "unit": unitNames[$0.unitId] ?? "", "position": $0.position,
                         "roles": $0.roles.map { Labels.role[$0] ?? $0 }.joined(separator: ", "), "state": !$0.active ? "Ngừng hoạt động" : $0.locked ? "Bị khóa" : "Hoạt động",
                     ]
                 },
