@@ -51,12 +51,15 @@ struct OutgoingPages {
                 let form = try await WebForm.read(request)
                 try session.checkCSRF(form)
                 struct Recipient: Encodable { var unitId: UUID?; var userId: UUID?; var agencyCode: String?; var paper: Bool? }
+                struct Related: Encodable { var kind: String; var id: String }
                 struct Draft: Encodable {
                     var documentTypeId: UUID?; var subject: String; var urgency: String; var secrecy: String; var flags: [String]
-                    var files: [WebFile]; var recipients: [Recipient]
+                    var files: [WebFile]; var recipients: [Recipient]; var related: [Related]
                 }
-                let paper: Bool? = form["paper"] == "on" ? true : nil
-                let recipients = form.all("recipient").compactMap { value -> Recipient? in
+                // Two lists: electronic only (or as the rules say), and with paper too.
+                let withPaper = Set(form.all("paperRecipient"))
+                let recipients = (form.all("recipient") + form.all("paperRecipient").filter { !form.all("recipient").contains($0) }).compactMap { value -> Recipient? in
+                    let paper: Bool? = withPaper.contains(value) ? true : nil
                     let parts = value.split(separator: ":", maxSplits: 1).map(String.init)
                     guard parts.count == 2 else { return nil }
                     switch parts[0] {
@@ -75,10 +78,16 @@ struct OutgoingPages {
                         Draft(
                             documentTypeId: type, subject: form["subject"] ?? "", urgency: form["urgency"] ?? "normal",
                             secrecy: form["secrecy"] ?? "none", flags: form.all("flags"), files: form.files("files").map(WebFile.init),
-                            recipients: recipients), as: IDOnly.self)
+                            recipients: recipients,
+                            related: form.all("related").compactMap { value in
+                                let parts = value.split(separator: ":", maxSplits: 1).map(String.init)
+                                return parts.count == 2 ? Related(kind: parts[0], id: parts[1]) : nil
+                            }), as: IDOnly.self)
                     return Renderer.redirect("/van-ban-di/\(created.id.uuidString.lowercased())?thongbao=da-tao", session: session)
                 } catch let problem as BackendProblem where problem.status == 422 || problem.status == 400 {
-                    return try await draftPage(session, values: form.values, chosen: Set(form.all("recipient")), flags: Set(form.all("flags")), problem: problem)
+                    return try await draftPage(
+                        session, values: form.values, chosen: Set(form.all("recipient")), paperChosen: Set(form.all("paperRecipient")),
+                        flags: Set(form.all("flags")), problem: problem)
                 }
             }
         }
@@ -135,13 +144,24 @@ struct OutgoingPages {
     }
 
     func draftPage(
-        _ session: WebSession, values: [String: String], chosen: Set<String> = [], flags: Set<String> = [], problem: BackendProblem? = nil
+        _ session: WebSession, values: [String: String], chosen: Set<String> = [], paperChosen: Set<String> = [], flags: Set<String> = [],
+        problem: BackendProblem? = nil
     ) async throws -> Response {
         let types = try await app.backend.get(.documents, "/api/v1/document-types", token: session.token, as: [Option].self)
         let agencies = try await app.backend.get(.documents, "/api/v1/agencies", token: session.token, as: [Agency].self)
         var recipients = try await Directory.choices(app, session)
         recipients += agencies.filter(\.active).map { ["value": "agency:\($0.code)", "label": "Cơ quan: \($0.name)"] }
-        for index in recipients.indices { recipients[index]["selected"] = chosen.contains(recipients[index]["value"] as? String ?? "") }
+        var paperRecipients = recipients
+        for index in recipients.indices {
+            recipients[index]["selected"] = chosen.contains(recipients[index]["value"] as? String ?? "")
+            paperRecipients[index]["selected"] = paperChosen.contains(paperRecipients[index]["value"] as? String ?? "")
+        }
+        // Documents the author may link: what reached them, newest first.
+        var related: [[String: Any]] = []
+        for box in ["pending", "processed"] {
+            let items = try await app.backend.get(.documents, "/api/v1/incoming?box=\(box)&perPage=50", token: session.token, as: IncomingPages.Page<IncomingPages.Item>.self).items
+            related += items.map { ["value": "incoming:\($0.id.uuidString.lowercased())", "label": "Văn bản đến số \($0.arrivalNumber): \($0.subject)"] }
+        }
         let flagChoices: [(String, String)] = [
             ("legalNormative", "Văn bản quy phạm pháp luật"), ("submissionToCommittee", "Trình cấp ủy, HĐND, UBND"),
             ("directive", "Mang tính chỉ đạo, chủ trương"), ("budget", "Về tài chính, ngân sách"), ("staffing", "Về tổ chức, cán bộ, biên chế"),
@@ -154,7 +174,7 @@ struct OutgoingPages {
                 "types": types.filter { $0.active != false }.map {
                     ["id": $0.id.uuidString.lowercased(), "name": $0.name, "selected": values["documentTypeId"] == $0.id.uuidString.lowercased()]
                 },
-                "recipients": recipients,
+                "recipients": recipients, "paperRecipients": paperRecipients, "related": related,
                 "flags": flagChoices.map { ["value": $0.0, "label": $0.1, "checked": flags.contains($0.0)] },
                 "values": values, "error": problem?.summary ?? "", "errors": problem?.fields ?? [:],
             ])
