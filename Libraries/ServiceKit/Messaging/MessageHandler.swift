@@ -1,4 +1,5 @@
 import AMQPClient
+import Contracts
 import Logging
 import PostgresNIO
 
@@ -44,4 +45,19 @@ public struct MessageRejected: Error, Sendable, CustomStringConvertible {
 /// nothing for a rejected one.
 public protocol BatchMessageHandler: MessageHandler {
     func handle(batch: [IncomingMessage], connection: PostgresConnection, logger: Logger) async throws -> [String?]
+}
+
+extension IncomingMessage {
+    /// The body as the contract message `T`; a message of another type, or one that does not decode,
+    /// is a `MessageRejected` saying which, for the dead-letter queue.
+    public func contract<T: ContractMessage>(_ type: T.Type) throws -> T {
+        guard self.type == T.messageType else {
+            throw MessageRejected("loại thông điệp không được hỗ trợ (unsupported type \(self.type ?? "none"))")
+        }
+        do {
+            return try T.decode(body)
+        } catch {
+            throw MessageRejected("\(error)")
+        }
+    }
 }

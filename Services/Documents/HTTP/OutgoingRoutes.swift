@@ -77,10 +77,7 @@ struct OutgoingRoutes {
                 let rows = try await connection.query(
                     "select name, content_type, data from outgoing_files where id = \(file) and document_id = \(id)", logger: logger)
                 for try await (name, type, data) in rows.decode((String, String, ByteBuffer).self) {
-                    let encoded = name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "file"
-                    return Response(
-                        status: .ok, headers: [.contentType: type, .contentDisposition: "inline; filename*=UTF-8''\(encoded)"],
-                        body: .init(byteBuffer: data))
+                    return Response.file(named: name, type: type, data: data)
                 }
                 throw ProblemDetails.notFound("Không tìm thấy tệp.")
             }

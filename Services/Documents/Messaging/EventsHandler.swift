@@ -7,15 +7,7 @@ import ServiceKit
 /// signed final file, or an attachment that arrived from another agency).
 struct EventsHandler: MessageHandler {
     func handle(_ message: IncomingMessage, connection: PostgresConnection, logger: Logger) async throws {
-        guard message.type == VerificationV1.messageType else {
-            throw MessageRejected("loại thông điệp không được hỗ trợ (unsupported type \(message.type ?? "none"))")
-        }
-        let report: VerificationV1
-        do {
-            report = try VerificationV1.decode(message.body)
-        } catch {
-            throw MessageRejected("\(error)")
-        }
+        let report = try message.contract(VerificationV1.self)
         guard try await OutgoingStore.recordVerdict(report, on: connection, logger: logger) else {
             // A verdict on a file since deleted (or another deployment's): nothing to record, nothing lost.
             logger.notice("verification for an unknown file", metadata: ["request": "\(report.requestId)"])

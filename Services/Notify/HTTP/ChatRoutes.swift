@@ -152,9 +152,7 @@ struct ChatRoutes {
                     "select file_name, file_type, file_data from chat_messages where id = \(message) and conversation_id = \(id) and file_data is not null",
                     logger: logger
                 ).decode((String, String, ByteBuffer).self) {
-                    let encoded = name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "file"
-                    return Response(
-                        status: .ok, headers: [.contentType: type, .contentDisposition: "attachment; filename*=UTF-8''\(encoded)"], body: .init(byteBuffer: data))
+                    return Response.file(named: name, type: type, data: data, inline: false)
                 }
                 throw ProblemDetails.notFound("Không tìm thấy tệp.")
             }

@@ -123,9 +123,7 @@ struct NoticeRoutes {
                 for try await (name, type, data) in try await connection.query(
                     "select name, content_type, data from notice_files where id = \(file) and notice_id = \(id)", logger: logger
                 ).decode((String, String, ByteBuffer).self) {
-                    let encoded = name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "file"
-                    return Response(
-                        status: .ok, headers: [.contentType: type, .contentDisposition: "inline; filename*=UTF-8''\(encoded)"], body: .init(byteBuffer: data))
+                    return Response.file(named: name, type: type, data: data)
                 }
                 throw ProblemDetails.notFound("Không tìm thấy tệp.")
             }

@@ -7,15 +7,7 @@ import ServiceKit
 /// repeated or late report never moves an SMS back.
 struct ReportHandler: MessageHandler {
     func handle(_ message: IncomingMessage, connection: PostgresConnection, logger: Logger) async throws {
-        guard message.type == SmsReportV1.messageType else {
-            throw MessageRejected("loại thông điệp không được hỗ trợ (unsupported type \(message.type ?? "none"))")
-        }
-        let report: SmsReportV1
-        do {
-            report = try SmsReportV1.decode(message.body)
-        } catch {
-            throw MessageRejected("\(error)")
-        }
+        let report = try message.contract(SmsReportV1.self)
         if try await !NotifyStore.report(report, on: connection, logger: logger) {
             logger.info("sms report changes nothing", metadata: ["sms": "\(report.smsId)", "state": "\(report.state.rawValue)"])
         }

@@ -15,15 +15,7 @@ struct RequestHandler: MessageHandler {
     var outboundQueue = Routes.smsOutboundQueue
 
     func handle(_ message: IncomingMessage, connection: PostgresConnection, logger: Logger) async throws {
-        guard message.type == NotificationRequestV1.messageType else {
-            throw MessageRejected("loại thông điệp không được hỗ trợ (unsupported type \(message.type ?? "none"))")
-        }
-        let request: NotificationRequestV1
-        do {
-            request = try NotificationRequestV1.decode(message.body)
-        } catch {
-            throw MessageRejected("\(error)")
-        }
+        let request = try message.contract(NotificationRequestV1.self)
         try await Self.deliver(request, ttl: ttl, outboundQueue: outboundQueue, on: connection, logger: logger)
     }
 
@@ -67,15 +59,11 @@ extension RequestHandler: BatchMessageHandler {
         var reasons: [String?] = []
         var requests: [NotificationRequestV1] = []
         for message in batch {
-            guard message.type == NotificationRequestV1.messageType else {
-                reasons.append("loại thông điệp không được hỗ trợ (unsupported type \(message.type ?? "none"))")
-                continue
-            }
             do {
-                requests.append(try NotificationRequestV1.decode(message.body))
+                requests.append(try message.contract(NotificationRequestV1.self))
                 reasons.append(nil)
-            } catch {
-                reasons.append("\(error)")
+            } catch let rejected as MessageRejected {
+                reasons.append(rejected.reason)
             }
         }
         try await NotificationBatch(requests: requests, ttl: ttl, outboundQueue: outboundQueue).write(on: connection, logger: logger)
