@@ -158,7 +158,7 @@ let package = Package(
         .testTarget(
             name: "CalendarTests",
             dependencies: [
-                "Calendar", "Contracts", "ServiceKit", "AMQPClient", "TestSupport",
+                "Calendar", "Notify", "Contracts", "ServiceKit", "AMQPClient", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "JWTKit", package: "jwt-kit"),
             ],

@@ -293,6 +293,28 @@ struct CalendarFlowTests {
         }
     }
 
+    @Test func aReminderGoesOutOncePerOccurrenceToThoseWhoComeOnly() async throws {
+        try await Self.withCalendar { office, client, heard, database, token in
+            let organizer = try await token(office.organizer, [])
+            let soon = Date().addingTimeInterval(30 * 60)
+            let meeting = Meeting(
+                title: "Họp gấp về phòng chống bão", start: soon, end: soon.addingTimeInterval(3600), room: "Phòng họp số 3",
+                attendees: [["userId": office.first], ["userId": office.second]])
+            let view = try Self.decode(try await Self.send(client, .post, "/api/v1/meetings", organizer, meeting), as: MeetingRoutes.View.self)
+            _ = try await Self.next(heard)
+            _ = try await Self.send(client, .post, "/api/v1/meetings/\(view.id)/reply", try await token(office.second, []), ["answer": "decline", "reason": "Nghỉ phép"])
+            _ = try await Self.next(heard)
+            let watch = ReminderWatch(client: database, logger: calendarLogger)
+            try await watch.remind(now: Date())
+            let reminder = try await Self.next(heard)
+            #expect(reminder.title == "Sắp họp: Họp gấp về phòng chống bão")
+            #expect(reminder.recipients == [office.first])
+            // Checked again a minute later: no second reminder for the same occurrence.
+            try await watch.remind(now: Date().addingTimeInterval(60))
+            #expect(try await collect(heard, count: 1, timeout: .seconds(2)).isEmpty)
+        }
+    }
+
     @Test func theAgencysWeekIsCompiledFromTwoUnitsPublishedAndShownByDay() async throws {
         try await Self.withCalendar { office, client, heard, database, token in
             struct Entry: Encodable { var scope: String; var unitId: UUID; var start: Date; var end: Date; var place: String; var content: String; var inCharge: String }
