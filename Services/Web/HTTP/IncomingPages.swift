@@ -31,9 +31,15 @@ struct IncomingPages {
             await app.page(request) { session in
                 let box = Self.boxes.first { $0.slug == request.query("hop") } ?? Self.boxes[0]
                 let page = max(1, Int(request.query("trang") ?? "1") ?? 1)
+                // Filters: độ khẩn, quá hạn only.
+                let urgency = request.query("do-khan").flatMap { Labels.urgency[$0] == nil ? nil : $0 }
+                let overdueOnly = request.query("qua-han") == "on"
+                var filters = urgency.map { "&urgency=\($0)" } ?? ""
+                if overdueOnly { filters += "&overdue=true" }
+                let kept = (urgency.map { "&do-khan=\($0)" } ?? "") + (overdueOnly ? "&qua-han=on" : "")
                 let counts = try await app.backend.get(.documents, "/api/v1/incoming/counts", token: session.token, as: [String: Int].self)
                 let list = try await app.backend.get(
-                    .documents, "/api/v1/incoming?box=\(box.api)&page=\(page)&perPage=20", token: session.token, as: Page<Item>.self)
+                    .documents, "/api/v1/incoming?box=\(box.api)&page=\(page)&perPage=20\(filters)", token: session.token, as: Page<Item>.self)
                 let tabs = Self.boxes.map { tab -> [String: Any] in
                     ["href": "/van-ban-den?hop=\(tab.slug)", "label": tab.label, "count": counts[tab.api] ?? 0, "active": tab.slug == box.slug]
                 }
@@ -42,7 +48,9 @@ struct IncomingPages {
                     [
                         "tabs": tabs, "box": box.label, "overdue": (counts["overdue"] ?? 0) > 0 ? "\(counts["overdue"] ?? 0)" : "", "isClerk": session.user?.has("clerk") == true,
                         "items": list.items.map(Self.row), "empty": list.items.isEmpty,
-                        "paging": Paging.links(base: "/van-ban-den?hop=\(box.slug)", page: page, perPage: 20, total: list.total),
+                        "paging": Paging.links(base: "/van-ban-den?hop=\(box.slug)\(kept)", page: page, perPage: 20, total: list.total),
+                        "slug": box.slug, "overdueOnly": overdueOnly,
+                        "urgencies": Labels.urgency.sorted { $0.key < $1.key }.map { ["value": $0.key, "label": $0.value, "selected": $0.key == urgency] },
                         "notice": request.query("thongbao") == "doi-mat-khau" ? "Đã đổi mật khẩu." : "",
                     ])
             }

@@ -37,8 +37,32 @@ document.addEventListener("DOMContentLoaded", () => {
       if (chat && JSON.parse(event.data).conversationId === chat.dataset.chat) window.location.reload();
     });
   }
+  // Lists page and filter in place: only the list is fetched and swapped, the rest of the page stays.
+  for (const area of document.querySelectorAll("[data-partial]")) {
+    const load = async (url) => {
+      const response = await fetch(url, { credentials: "same-origin" });
+      if (!response.ok) { window.location.href = url; return; }
+      const page = new DOMParser().parseFromString(await response.text(), "text/html");
+      const fresh = page.querySelector(`[data-partial="${area.dataset.partial}"]`);
+      if (!fresh) { window.location.href = url; return; }
+      area.innerHTML = fresh.innerHTML;
+      history.pushState(null, "", url);
+    };
+    area.addEventListener("click", (event) => {
+      const link = event.target.closest("a[data-partial-link]");
+      if (link) { event.preventDefault(); load(link.href); }
+    });
+    area.addEventListener("submit", (event) => {
+      const form = event.target.closest("form[data-partial-form]");
+      if (!form) return;
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      load(form.action + "?" + new URLSearchParams(new FormData(form)).toString());
+    }, true);
+  }
+  window.addEventListener("popstate", () => window.location.reload());
   // Keep a form from being sent twice by an impatient double click.
-  for (const form of document.querySelectorAll("form")) {
+  for (const form of document.querySelectorAll("form:not([data-partial-form])")) {
     form.addEventListener("submit", () => {
       for (const button of form.querySelectorAll("button[type=submit]")) button.disabled = true;
     });
