@@ -144,4 +144,13 @@ struct OutgoingRulesTests {
             return
         }
     }
+
+    @Test func aLaterOrFurtherStatusStandsAndAnEarlierOneNeverUndoesIt() {
+        let second = Date(timeIntervalSince1970: 1_795_000_000)
+        #expect(RecipientStatus.supersedes("received", at: second, current: "sent", currentAt: nil))
+        #expect(RecipientStatus.supersedes("accepted", at: second, current: "received", currentAt: second))
+        #expect(!RecipientStatus.supersedes("received", at: second, current: "accepted", currentAt: second))
+        #expect(!RecipientStatus.supersedes("completed", at: second.addingTimeInterval(-1), current: "accepted", currentAt: second))
+        #expect(RecipientStatus.supersedes("recallRefused", at: second.addingTimeInterval(5), current: "recallSent", currentAt: second))
+    }
 }

@@ -1,5 +1,6 @@
 import AMQPClient
 import Contracts
+import Foundation
 import Logging
 import PostgresNIO
 
@@ -54,10 +55,14 @@ extension IncomingMessage {
         guard self.type == T.messageType else {
             throw MessageRejected("loại thông điệp không được hỗ trợ (unsupported type \(self.type ?? "none"))")
         }
+        let message: T
         do {
-            return try T.decode(body)
+            message = try T.decode(body)
         } catch {
             throw MessageRejected("\(error)")
         }
+        let problems = message.violations(now: Date())
+        guard problems.isEmpty else { throw MessageRejected(problems.map(\.message).joined(separator: " ")) }
+        return message
     }
 }

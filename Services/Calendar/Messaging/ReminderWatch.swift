@@ -17,7 +17,8 @@ struct ReminderWatch: Service {
             } catch {
                 logger.warning("meeting reminders failed", metadata: ["error": "\(error)"])
             }
-            try await Task.sleep(for: every)
+            // A graceful shutdown ends the wait, and with it the service.
+            try await cancelWhenGracefulShutdown { try await Task.sleep(for: every) }
         }
     }
 

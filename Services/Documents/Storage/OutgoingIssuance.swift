@@ -190,15 +190,23 @@ enum OutgoingIssuance {
             "select document_id from outgoing_exchanges where exchange_id = \(status.documentId)", logger: logger
         ).decode(UUID.self) { documentId = id }
         guard let documentId else { return false }
+        var updated = false
         let rows = try await connection.query(
             """
-            update outgoing_recipients set status = \(status.status.rawValue), status_note = \(status.note), status_at = \(status.at)
-            where document_id = \(documentId) and kind = 'agency' and agency_code = \(status.from.code)
-                and (status_at is null or status_at <= \(status.at))
-            returning id
+            select id, status, status_at from outgoing_recipients
+            where document_id = \(documentId) and kind = 'agency' and agency_code = \(status.from.code) for update
             """, logger: logger)
-        var updated = false
-        for try await _ in rows { updated = true }
+        var recipients: [(UUID, String?, Date?)] = []
+        for try await row in rows.decode((UUID, String?, Date?).self) { recipients.append(row) }
+        for (recipient, current, currentAt) in recipients
+        where RecipientStatus.supersedes(status.status.rawValue, at: status.at, current: current, currentAt: currentAt) {
+            try await connection.query(
+                """
+                update outgoing_recipients set status = \(status.status.rawValue), status_note = \(status.note), status_at = \(status.at)
+                where id = \(recipient)
+                """, logger: logger)
+            updated = true
+        }
         let note = status.note.map { ": \($0)" } ?? ""
         try await OutgoingStore.history(
             documentId, actor: (nil, status.from.name), action: "status.\(status.status.rawValue)", comment: "\(status.from.code)\(note)",

@@ -17,7 +17,8 @@ struct ExpiryWatch: Service {
             } catch {
                 logger.warning("sms expiry check failed", metadata: ["error": "\(error)"])
             }
-            try await Task.sleep(for: every)
+            // A graceful shutdown ends the wait, and with it the service.
+            try await cancelWhenGracefulShutdown { try await Task.sleep(for: every) }
         }
     }
 }

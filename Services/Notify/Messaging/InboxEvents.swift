@@ -54,6 +54,20 @@ actor InboxEvents: Service {
     }
 
     func run() async throws {
+        // A graceful shutdown stops listening and ends every open stream, so that the HTTP server,
+        // which waits for its open responses, can stop too.
+        do {
+            try await cancelWhenGracefulShutdown { try await self.listen() }
+        } catch is CancellationError {}
+        finishAll()
+    }
+
+    private func finishAll() {
+        for continuation in streams.values.flatMap(\.values) { continuation.finish() }
+        streams = [:]
+    }
+
+    private func listen() async throws {
         // Reconnects after a lost connection; ends with the service.
         while !Task.isCancelled {
             do {
@@ -65,6 +79,7 @@ actor InboxEvents: Service {
             } catch is CancellationError {
                 return
             } catch {
+                if Task.isCancelled { return }
                 logger.warning("inbox listener lost its connection", metadata: ["error": "\(error)"])
                 try? await Task.sleep(for: .seconds(1))
             }
