@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import Hummingbird
 import NIOCore
+import ServiceLifecycle
 
 /// Thông báo (the inbox, live), nhắn tin SMS with its counter, thông tin điều hành, tin nội bộ and
 /// trao đổi trực tuyến, over Notify's API.
@@ -58,9 +59,25 @@ struct NotifyPages {
             guard let response = try? await app.streams.execute(upstream, timeout: .hours(12)), response.status == .ok else {
                 return Response(status: .serviceUnavailable)
             }
+            // A graceful shutdown ends the stream (the browser reconnects to the next server), so the
+            // server is not held open by pages that stay open.
+            let upstreamBody = response.body
             return Response(
                 status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-store"],
-                body: ResponseBody(asyncSequence: response.body))
+                body: ResponseBody { writer in
+                    let (chunks, feed) = AsyncStream<ByteBuffer>.makeStream()
+                    let reader = Task {
+                        do { for try await chunk in upstreamBody { feed.yield(chunk) } } catch {}
+                        feed.finish()
+                    }
+                    try await withGracefulShutdownHandler {
+                        for await chunk in chunks { try await writer.write(chunk) }
+                    } onGracefulShutdown: {
+                        feed.finish()
+                    }
+                    reader.cancel()
+                    try await writer.finish(nil)
+                })
         }
         router.get("tin-nhan-sms") { request, _ -> Response in
             await app.page(request) { session in try await smsPage(session, values: [:], notice: request.query("thongbao")) }
