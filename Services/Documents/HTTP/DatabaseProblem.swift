@@ -1,3 +1,4 @@
+import Logging
 import PostgresNIO
 import ServiceKit
 
@@ -12,6 +13,20 @@ enum DatabaseProblem {
             return ProblemDetails.conflict("Không thể lưu hoặc xóa \(label) vì còn dữ liệu liên quan, hoặc dữ liệu liên quan không tồn tại.")
         case "23514", "22P02": return ProblemDetails.invalid([.init(field: "", message: "Giá trị của \(label) không hợp lệ.")])
         default: return error
+        }
+    }
+}
+
+extension DatabaseProblem {
+    /// A transaction whose database refusals (a taken name, a missing reference) reach the user in
+    /// their terms, naming `label`.
+    static func transaction<T: Sendable>(
+        on client: PostgresClient, label: String, logger: Logger, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        do {
+            return try await client.withTransaction(logger: logger) { try await body($0) }
+        } catch let error as PostgresTransactionError {
+            throw translate(error.closureError ?? error, label: label)
         }
     }
 }

@@ -374,10 +374,6 @@ struct IncomingRoutes {
     }
 
     private func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
-        do {
-            return try await client.withTransaction(logger: logger) { try await body($0) }
-        } catch let error as PostgresTransactionError {
-            throw DatabaseProblem.translate(error.closureError ?? error, label: "văn bản")
-        }
+        try await DatabaseProblem.transaction(on: client, label: "văn bản", logger: logger, body)
     }
 }

@@ -200,10 +200,6 @@ struct UserRoutes {
 
     @discardableResult
     private func transaction<T: Sendable>(label: String, _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
-        do {
-            return try await accounts.client.withTransaction(logger: logger) { try await body($0) }
-        } catch let error as PostgresTransactionError {
-            throw DatabaseProblem.translate(error.closureError ?? error, label: label)
-        }
+        try await DatabaseProblem.transaction(on: accounts.client, label: label, logger: logger, body)
     }
 }
