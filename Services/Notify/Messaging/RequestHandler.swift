@@ -3,7 +3,6 @@ import Foundation
 import Logging
 import PostgresNIO
 import ServiceKit
-import VietnameseText
 
 /// Consumes `notify.requests`: each `notification-request.v1` becomes an in-app message for every
 /// recipient and, when asked, an SMS for each with a phone (those without are recorded, not skipped).
@@ -14,41 +13,10 @@ struct RequestHandler: MessageHandler {
     /// Where SMS go (the benchmark uses a queue of its own).
     var outboundQueue = Routes.smsOutboundQueue
 
+    /// One request, the way a batch is written (used when a batch had to be retried one by one).
     func handle(_ message: IncomingMessage, connection: PostgresConnection, logger: Logger) async throws {
         let request = try message.contract(NotificationRequestV1.self)
-        try await Self.deliver(request, ttl: ttl, outboundQueue: outboundQueue, on: connection, logger: logger)
-    }
-
-    static func deliver(
-        _ request: NotificationRequestV1, ttl: Int, outboundQueue: String = Routes.smsOutboundQueue, on connection: PostgresConnection,
-        logger: Logger
-    ) async throws {
-        let title = VietnameseText.clean(request.title)
-        let body = VietnameseText.nfc(request.body)
-        let recipients = Array(Set(request.recipients)).sorted { $0.uuidString < $1.uuidString }
-        if request.channels.contains(.inApp) {
-            for user in recipients {
-                if try await NotifyStore.addMessage(
-                    to: user, request: request.requestId, title: title, body: body, link: request.link, on: connection, logger: logger) != nil
-                {
-                    try await InboxEvents.announce(user, on: connection, logger: logger)
-                }
-            }
-        }
-        if request.channels.contains(.sms) {
-            let people = try await NotifyStore.people(recipients, on: connection, logger: logger)
-            let text = SmsText.system(body.isEmpty ? title : "\(title): \(body)")
-            let now = Date()
-            for user in recipients {
-                let phone = people[user].flatMap { $0.active ? $0.phone : nil }
-                if let queued = try await NotifyStore.queueSms(
-                    to: user, phone: phone, text: text, sender: nil, request: request.requestId, ttl: ttl, outboundQueue: outboundQueue,
-                    at: now, on: connection, logger: logger), queued.state == .noPhone
-                {
-                    logger.notice("no phone for an SMS", metadata: ["user": "\(user)", "request": "\(request.requestId)"])
-                }
-            }
-        }
+        try await NotificationBatch(requests: [request], ttl: ttl, outboundQueue: outboundQueue).write(on: connection, logger: logger)
     }
 }
 

@@ -53,7 +53,7 @@ enum NotifyStore {
     /// a phone); nil when this request already reached this person.
     static func queueSms(
         to person: UUID, phone: String?, text: String, sender: UUID?, request: UUID?, ttl: Int, priority: SmsV1.Priority = .normal,
-        outboundQueue: String = Routes.smsOutboundQueue, at now: Date, on connection: PostgresConnection, logger: Logger
+        at now: Date, on connection: PostgresConnection, logger: Logger
     ) async throws -> (id: UUID, state: SmsState)? {
         let id = UUID()
         let usable = phone.flatMap { SmsV1.isE164($0) ? $0 : nil }
@@ -71,7 +71,7 @@ enum NotifyStore {
         if let usable {
             let sms = SmsV1(smsId: id, to: usable, text: text, ttlSeconds: ttl, priority: priority)
             try await Outbox.enqueue(
-                OutboxMessage(type: SmsV1.messageType, exchange: "", routingKey: outboundQueue, body: try sms.encoded()),
+                OutboxMessage(type: SmsV1.messageType, exchange: "", routingKey: Routes.smsOutboundQueue, body: try sms.encoded()),
                 on: connection, logger: logger)
         }
         return (id, state)
