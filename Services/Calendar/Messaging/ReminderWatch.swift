@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import ServiceKit
 import ServiceLifecycle
 
 /// A reminder before each meeting (its reminder_minutes, one hour by default), once per occurrence,
@@ -11,28 +12,20 @@ struct ReminderWatch: Service {
     var every: Duration = .seconds(60)
 
     func run() async throws {
-        while !Task.isCancelled {
-            do {
-                try await remind(now: Date())
-            } catch {
-                logger.warning("meeting reminders failed", metadata: ["error": "\(error)"])
-            }
-            // A graceful shutdown ends the wait, and with it the service.
-            try await cancelWhenGracefulShutdown { try await Task.sleep(for: every) }
-        }
+        try await repeatEvery(every, what: "meeting reminders", logger: logger) { try await remind(now: Date()) }
     }
 
     func remind(now: Date) async throws {
         try await client.withTransaction(logger: logger) { connection in
             let meetings = try await MeetingStore.meetings(
                 where: "state = 'scheduled' and starts_at < \(now.addingTimeInterval(86_400)) for update skip locked", on: connection, logger: logger)
+            // How long before each, and up to which occurrence it was reminded: one query for all of them.
+            var settings: [UUID: (minutes: Int, reminded: Date?)] = [:]
+            for try await (id, minutes, reminded) in try await connection.query(
+                "select id, reminder_minutes, reminded_until from meetings where id = any(\(meetings.map(\.id)))", logger: logger
+            ).decode((UUID, Int, Date?).self) { settings[id] = (minutes, reminded) }
             for meeting in meetings {
-                var reminded: Date?
-                for try await value in try await connection.query("select reminded_until from meetings where id = \(meeting.id)", logger: logger)
-                    .decode(Date?.self) { reminded = value }
-                var minutes = 60
-                for try await value in try await connection.query("select reminder_minutes from meetings where id = \(meeting.id)", logger: logger)
-                    .decode(Int.self) { minutes = value }
+                let (minutes, reminded) = settings[meeting.id] ?? (60, nil)
                 let window = now..<now.addingTimeInterval(TimeInterval(minutes * 60))
                 guard let next = meeting.starts(in: window).first(where: { $0 >= now }), reminded.map({ $0 < next }) ?? true else { continue }
                 let people = try await MeetingStore.attendees(meeting.id, on: connection, logger: logger).filter { $0.answer != "decline" }.map(\.id)

@@ -19,14 +19,9 @@ struct DeadlineWatch: Service {
     enum Kind: String { case dueSoon, overdue }
 
     func run() async throws {
-        while !Task.isCancelled {
-            do {
-                let sent = try await scan(at: Date())
-                if sent > 0 { logger.info("deadline reminders requested", metadata: ["count": "\(sent)"]) }
-            } catch {
-                logger.warning("deadline scan failed", metadata: ["error": "\(String(reflecting: error))"])
-            }
-            try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+        try await repeatEvery(interval, what: "deadline scan", logger: logger) {
+            let sent = try await scan(at: Date())
+            if sent > 0 { logger.info("deadline reminders requested", metadata: ["count": "\(sent)"]) }
         }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import ServiceKit
 import ServiceLifecycle
 
 /// SMS the gateway did not take within their time to live become `expired`, once a minute.
@@ -10,15 +11,9 @@ struct ExpiryWatch: Service {
     var every: Duration = .seconds(60)
 
     func run() async throws {
-        while !Task.isCancelled {
-            do {
-                let expired = try await client.withConnection { try await NotifyStore.expire(at: Date(), on: $0, logger: logger) }
-                if expired > 0 { logger.notice("sms expired unsent", metadata: ["count": "\(expired)"]) }
-            } catch {
-                logger.warning("sms expiry check failed", metadata: ["error": "\(error)"])
-            }
-            // A graceful shutdown ends the wait, and with it the service.
-            try await cancelWhenGracefulShutdown { try await Task.sleep(for: every) }
+        try await repeatEvery(every, what: "sms expiry check", logger: logger) {
+            let expired = try await client.withConnection { try await NotifyStore.expire(at: Date(), on: $0, logger: logger) }
+            if expired > 0 { logger.notice("sms expired unsent", metadata: ["count": "\(expired)"]) }
         }
     }
 }
