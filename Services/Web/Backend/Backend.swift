@@ -95,6 +95,12 @@ struct Backend: Sendable {
     }()
 }
 
+/// `{items, total}`: one page of a service's list.
+struct Listing<Item: Decodable>: Decodable {
+    var items: [Item]
+    var total: Int
+}
+
 /// A service's refusal (RFC 9457 problem details) in the words it gave, for the page.
 struct BackendProblem: Error, Sendable {
     var status: Int

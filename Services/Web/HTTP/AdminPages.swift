@@ -6,7 +6,6 @@ struct AdminPages {
     let app: WebApp
 
     struct User: Decodable { var id: UUID; var username: String; var fullName: String; var unitId: UUID; var position: String; var roles: [String]; var active: Bool; var locked: Bool }
-    struct Page<T: Decodable>: Decodable { var items: [T]; var total: Int }
     struct LogEntry: Decodable { var at: Date; var username: String?; var actionName: String; var detail: String?; var address: String? }
 
     func add(to router: Router<WebApp.Context>) {
@@ -34,7 +33,7 @@ struct AdminPages {
         }
         router.get("quan-tri/nhat-ky") { request, _ -> Response in
             await app.page(request) { session in
-                let log = try await app.backend.get(.documents, "/api/v1/usage-log?perPage=100", token: session.token, as: Page<LogEntry>.self)
+                let log = try await app.backend.get(.documents, "/api/v1/usage-log?perPage=100", token: session.token, as: Listing<LogEntry>.self)
                 return app.renderer.page(
                     "usage-log", title: "Nhật ký sử dụng", session: session, section: .admin,
                     ["entries": log.items.map { ["at": Labels.dateTime($0.at), "user": $0.username ?? "", "action": $0.actionName, "detail": $0.detail ?? "", "address": $0.address ?? ""] }])
@@ -43,7 +42,7 @@ struct AdminPages {
     }
 
     func usersPage(_ session: WebSession, values: [String: String], created: [String: String]? = nil, problem: BackendProblem? = nil) async throws -> Response {
-        let users = try await app.backend.get(.documents, "/api/v1/users?perPage=200", token: session.token, as: Page<User>.self).items
+        let users = try await app.backend.get(.documents, "/api/v1/users?perPage=200", token: session.token, as: Listing<User>.self).items
         let units = try await app.backend.get(.documents, "/api/v1/units", token: session.token, as: [Directory.Unit].self)
         let unitNames = Dictionary(uniqueKeysWithValues: units.map { ($0.id, $0.name) })
         return app.renderer.page(

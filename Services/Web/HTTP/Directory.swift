@@ -5,12 +5,11 @@ import Hummingbird
 enum Directory {
     struct Person: Decodable { var id: UUID; var fullName: String; var unitName: String; var position: String; var phone: String?; var email: String? }
     struct Unit: Decodable { var id: UUID; var name: String; var abbreviation: String }
-    struct Page: Decodable { var items: [Person]; var total: Int }
 
     /// `unit:<id>` and `user:<id>` options, units first.
     static func choices(_ app: WebApp, _ session: WebSession) async throws -> [[String: Any]] {
         let units = try await app.backend.get(.documents, "/api/v1/units", token: session.token, as: [Unit].self)
-        let people = try await app.backend.get(.documents, "/api/v1/directory?perPage=200", token: session.token, as: Page.self).items
+        let people = try await app.backend.get(.documents, "/api/v1/directory?perPage=200", token: session.token, as: Listing<Person>.self).items
         return units.map { ["value": "unit:\($0.id.uuidString.lowercased())", "label": "Đơn vị: \($0.name)"] }
             + people.filter { $0.id.uuidString.lowercased() != session.user?.sub }
             .map { ["value": "user:\($0.id.uuidString.lowercased())", "label": "\($0.fullName) – \($0.unitName)"] }
@@ -21,7 +20,7 @@ enum Directory {
             await app.page(request) { session in
                 let q = request.query("q")
                 let people = try await app.backend.get(
-                    .documents, "/api/v1/directory?perPage=200" + (q.map { "&q=\($0.urlQueryEncoded)" } ?? ""), token: session.token, as: Page.self)
+                    .documents, "/api/v1/directory?perPage=200" + (q.map { "&q=\($0.urlQueryEncoded)" } ?? ""), token: session.token, as: Listing<Person>.self)
                 return app.renderer.page(
                     "directory", title: "Danh bạ", session: session, section: .directory,
                     [
@@ -38,7 +37,6 @@ enum Directory {
 /// Tra cứu: one box over incoming and outgoing documents the caller may see, diacritics ignored.
 enum SearchPage {
     struct Outgoing: Decodable { var id: UUID; var state: String; var subject: String; var symbol: String?; var documentType: String; var issuedAt: String? }
-    struct Page<T: Decodable>: Decodable { var items: [T]; var total: Int }
 
     static func add(to router: Router<WebApp.Context>, app: WebApp) {
         router.get("tra-cuu") { request, _ -> Response in
@@ -52,9 +50,9 @@ enum SearchPage {
                 if let to = Labels.isoDay(request.query("den")) { filters += "&to=\(to)" }
                 let incoming = try await app.backend.get(
                     .documents, "/api/v1/search?q=\(q.urlQueryEncoded)&perPage=50\(filters)", token: session.token,
-                    as: Page<IncomingPages.Item>.self)
+                    as: Listing<IncomingPages.Item>.self)
                 let outgoing = try await app.backend.get(
-                    .documents, "/api/v1/outgoing?q=\(q.urlQueryEncoded)&perPage=50", token: session.token, as: Page<Outgoing>.self)
+                    .documents, "/api/v1/outgoing?q=\(q.urlQueryEncoded)&perPage=50", token: session.token, as: Listing<Outgoing>.self)
                 return app.renderer.page(
                     "search", title: "Tra cứu: \(q)", session: session, section: .search,
                     [

@@ -23,7 +23,6 @@ struct IncomingPages {
         var urgency: String
         var overdue: Bool
     }
-    struct Page<T: Decodable>: Decodable { var items: [T]; var total: Int }
 
     func add(to router: Router<WebApp.Context>) {
         router.get("/") { request, _ in Renderer.redirect("/van-ban-den", session: WebSession(request)) }
@@ -39,7 +38,7 @@ struct IncomingPages {
                 let kept = (urgency.map { "&do-khan=\($0)" } ?? "") + (overdueOnly ? "&qua-han=on" : "")
                 let counts = try await app.backend.get(.documents, "/api/v1/incoming/counts", token: session.token, as: [String: Int].self)
                 let list = try await app.backend.get(
-                    .documents, "/api/v1/incoming?box=\(box.api)&page=\(page)&perPage=20\(filters)", token: session.token, as: Page<Item>.self)
+                    .documents, "/api/v1/incoming?box=\(box.api)&page=\(page)&perPage=20\(filters)", token: session.token, as: Listing<Item>.self)
                 let tabs = Self.boxes.map { tab -> [String: Any] in
                     ["href": "/van-ban-den?hop=\(tab.slug)", "label": tab.label, "count": counts[tab.api] ?? 0, "active": tab.slug == box.slug]
                 }

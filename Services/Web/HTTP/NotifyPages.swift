@@ -11,7 +11,6 @@ struct NotifyPages {
 
     struct Inbox: Decodable { var items: [Message]; var total: Int; var unread: Int }
     struct Message: Decodable { var id: UUID; var title: String; var body: String; var link: String?; var createdAt: Date; var read: Bool }
-    struct Page<T: Decodable>: Decodable { var items: [T]; var total: Int }
     struct Sms: Decodable { var recipientName: String?; var to: String?; var text: String; var stateName: String; var createdAt: Date }
     struct Post: Decodable { var id: UUID; var title: String; var body: String; var authorName: String; var updatedAt: Date; var edits: Int }
     struct NoticeSummary: Decodable { var id: UUID; var title: String; var senderName: String; var createdAt: Date; var read: Bool?; var readCount: Int?; var recipientCount: Int? }
@@ -152,7 +151,7 @@ struct NotifyPages {
         }
         router.get("trao-doi") { request, _ -> Response in
             await app.page(request) { session in
-                let list = try await app.backend.get(.notify, "/api/v1/conversations", token: session.token, as: Page<Conversation>.self)
+                let list = try await app.backend.get(.notify, "/api/v1/conversations", token: session.token, as: Listing<Conversation>.self)
                 let me = session.user?.sub
                 return app.renderer.page(
                     "chats", title: "Trao đổi trực tuyến", session: session, section: .notices,
@@ -180,7 +179,7 @@ struct NotifyPages {
         router.get("trao-doi/:id") { request, context -> Response in
             await app.page(request) { session in
                 let id = try IncomingPages.id(context)
-                let messages = try await app.backend.get(.notify, "/api/v1/conversations/\(id)/messages?limit=100", token: session.token, as: Page<ChatMessage>.self)
+                let messages = try await app.backend.get(.notify, "/api/v1/conversations/\(id)/messages?limit=100", token: session.token, as: Listing<ChatMessage>.self)
                 return app.renderer.page(
                     "chat", title: "Trao đổi trực tuyến", session: session, section: .notices,
                     [
@@ -207,7 +206,7 @@ struct NotifyPages {
     }
 
     func smsPage(_ session: WebSession, values: [String: String], notice: String? = nil, problem: BackendProblem? = nil) async throws -> Response {
-        let history = try await app.backend.get(.notify, "/api/v1/sms?perPage=50", token: session.token, as: Page<Sms>.self)
+        let history = try await app.backend.get(.notify, "/api/v1/sms?perPage=50", token: session.token, as: Listing<Sms>.self)
         return app.renderer.page(
             "sms", title: "Nhắn tin SMS", session: session, section: .notices, status: problem == nil ? .ok : .unprocessableContent,
             [
@@ -219,7 +218,7 @@ struct NotifyPages {
     }
 
     func newsPage(_ session: WebSession, values: [String: String], problem: BackendProblem? = nil) async throws -> Response {
-        let news = try await app.backend.get(.notify, "/api/v1/news", token: session.token, as: Page<Post>.self)
+        let news = try await app.backend.get(.notify, "/api/v1/news", token: session.token, as: Listing<Post>.self)
         return app.renderer.page(
             "news", title: "Tin nội bộ", session: session, section: .notices, status: problem == nil ? .ok : .unprocessableContent,
             [
@@ -230,8 +229,8 @@ struct NotifyPages {
     }
 
     func noticesPage(_ session: WebSession, values: [String: String], problem: BackendProblem? = nil) async throws -> Response {
-        let received = try await app.backend.get(.notify, "/api/v1/notices", token: session.token, as: Page<NoticeSummary>.self)
-        let sent = try await app.backend.get(.notify, "/api/v1/notices?box=sent", token: session.token, as: Page<NoticeSummary>.self)
+        let received = try await app.backend.get(.notify, "/api/v1/notices", token: session.token, as: Listing<NoticeSummary>.self)
+        let sent = try await app.backend.get(.notify, "/api/v1/notices?box=sent", token: session.token, as: Listing<NoticeSummary>.self)
         let row = { (n: NoticeSummary) -> [String: Any] in
             ["href": "/thong-tin-dieu-hanh/\(n.id.uuidString.lowercased())", "title": n.title, "from": n.senderName, "at": Labels.dateTime(n.createdAt),
              "unread": n.read == false, "reads": n.readCount.map { "\($0)/\(n.recipientCount ?? 0) đã xem" } ?? ""]

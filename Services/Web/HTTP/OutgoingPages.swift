@@ -22,7 +22,6 @@ struct OutgoingPages {
         var holder: String?
         var updatedAt: Date
     }
-    struct Page<T: Decodable>: Decodable { var items: [T]; var total: Int }
     struct Option: Decodable { var id: UUID; var name: String; var abbreviation: String?; var code: String?; var kind: String?; var active: Bool? }
     struct Agency: Decodable { var code: String; var name: String; var active: Bool }
 
@@ -32,7 +31,7 @@ struct OutgoingPages {
                 let box = Self.boxes.first { $0.slug == request.query("hop") } ?? Self.boxes[0]
                 let page = max(1, Int(request.query("trang") ?? "1") ?? 1)
                 let list = try await app.backend.get(
-                    .documents, "/api/v1/outgoing?box=\(box.api)&page=\(page)&perPage=20", token: session.token, as: Page<Item>.self)
+                    .documents, "/api/v1/outgoing?box=\(box.api)&page=\(page)&perPage=20", token: session.token, as: Listing<Item>.self)
                 return app.renderer.page(
                     "outgoing-list", title: "Văn bản đi – \(box.label)", session: session, section: .outgoing,
                     [
@@ -159,7 +158,7 @@ struct OutgoingPages {
         // Documents the author may link: what reached them, newest first.
         var related: [[String: Any]] = []
         for box in ["pending", "processed"] {
-            let items = try await app.backend.get(.documents, "/api/v1/incoming?box=\(box)&perPage=50", token: session.token, as: IncomingPages.Page<IncomingPages.Item>.self).items
+            let items = try await app.backend.get(.documents, "/api/v1/incoming?box=\(box)&perPage=50", token: session.token, as: Listing<IncomingPages.Item>.self).items
             related += items.map { ["value": "incoming:\($0.id.uuidString.lowercased())", "label": "Văn bản đến số \($0.arrivalNumber): \($0.subject)"] }
         }
         let flagChoices: [(String, String)] = [
@@ -205,11 +204,10 @@ struct OutgoingPages {
         let detail = try await app.backend.get(.documents, "/api/v1/outgoing/\(id)", token: session.token, as: Detail.self)
         let base = "/van-ban-di/\(id.uuidString.lowercased())"
         struct Person: Decodable { var id: UUID; var fullName: String; var unitName: String; var roles: [String]? }
-        struct People: Decodable { var items: [Person] }
         var leaders: [[String: Any]] = []
         var heads: [[String: Any]] = []
         if detail.actions.contains(where: { ["submit", "forward", "approve"].contains($0) }) {
-            let people = try await app.backend.get(.documents, "/api/v1/directory?perPage=200", token: session.token, as: People.self).items
+            let people = try await app.backend.get(.documents, "/api/v1/directory?perPage=200", token: session.token, as: Listing<Person>.self).items
                 .filter { $0.id.uuidString.lowercased() != session.user?.sub }
             leaders = people.filter { ($0.roles ?? []).contains { $0 == "unitLeader" || $0 == "head" } }
                 .map { ["id": $0.id.uuidString.lowercased(), "label": "\($0.fullName) – \($0.unitName)"] }
