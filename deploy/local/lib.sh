@@ -262,22 +262,68 @@ broker_start() {
     log "starting RabbitMQ $rabbit_node (amqp 127.0.0.1:$amqp_port, management 127.0.0.1:$mgmt_port, data $rabbit_dir)"
     rabbit rabbitmq-server -detached >>"$rabbit_dir/log/startup.log" 2>&1 ||
         die "rabbitmq-server did not start; see $rabbit_dir/log/"
-    # await_startup gives up at once while the node is not yet reachable, hence the loop.
-    local deadline=$((SECONDS + 120))
+    # await_startup gives up at once while the node is not yet reachable, hence the loop. The clock
+    # starts here (bash's SECONDS is the whole script's age, long after an apt-get install). The pid
+    # file appears only some seconds into the boot, so its absence counts only after a grace period.
+    local started_at=$SECONDS
     until rabbitctl await_startup --timeout 10 >/dev/null 2>&1; do
-        if ((SECONDS >= deadline)) || { ((SECONDS > 10)) && ! broker_running; }; then
+        local waited=$((SECONDS - started_at))
+        if ((waited >= 180)) || { ((waited > 60)) && ! broker_running && ! broker_node_process >/dev/null; }; then
             tail -n 30 "$rabbit_log" "$rabbit_dir/log/startup.log" >&2 2>/dev/null || true
-            die "RabbitMQ did not start; see $rabbit_dir/log/"
+            broker_kill # a node still booting must not outlive the failed start
+            die "RabbitMQ did not start within $waited s; see $rabbit_dir/log/"
         fi
         sleep 1
     done
-    wait_port "$amqp_port" 30 || die "RabbitMQ started but does not accept AMQP on 127.0.0.1:$amqp_port"
+    if ! wait_port "$amqp_port" 30; then
+        broker_kill
+        die "RabbitMQ started but does not accept AMQP on 127.0.0.1:$amqp_port"
+    fi
     log "RabbitMQ ready"
+}
+
+# The pid of our node's Erlang VM, found by its data folder (also before the pid file exists).
+broker_node_process() {
+    local pid
+    if broker_running; then
+        cat "$rabbit_pidfile"
+        return 0
+    fi
+    # The VM's command line does not name the folder; its environment does.
+    for pid in $(pgrep -x beam.smp || true); do
+        if tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qx "RABBITMQ_MNESIA_BASE=$rabbit_dir/mnesia"; then
+            printf '%s' "$pid"
+            return 0
+        fi
+    done
+    return 1
+}
+
+# SIGKILL of our node, the fault the chaos and fault tests use (no flush, no goodbye to clients).
+broker_kill() {
+    local pid
+    if ! pid="$(broker_node_process)"; then
+        log "RabbitMQ not running"
+        return 0
+    fi
+    log "killing RabbitMQ (SIGKILL, pid $pid)"
+    kill -KILL "$pid" 2>/dev/null || true
+    local deadline=$((SECONDS + 30))
+    while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
+    # epmd forgets the node once its VM is gone; wait for that so an immediate start finds the name free.
+    deadline=$((SECONDS + 10))
+    while epmd -names 2>/dev/null | grep -q "^name ${rabbit_node%@*} at port" && ((SECONDS < deadline)); do sleep 0.2; done
+    rm -f "$rabbit_pidfile"
 }
 
 broker_stop() {
     if ! broker_running; then
-        log "RabbitMQ not running"
+        # A node whose start was cut short may run without its pid file: stop it all the same.
+        if broker_node_process >/dev/null; then
+            broker_kill
+        else
+            log "RabbitMQ not running"
+        fi
         return 0
     fi
     log "stopping RabbitMQ"
@@ -378,6 +424,14 @@ postgres_stop() {
     # fast: roll back open transactions and shut down cleanly (a checkpoint, no recovery next start).
     as_pg "$pg_bin/pg_ctl" stop -D "$pg_data" -m fast -w -t 60 >/dev/null
     log "PostgreSQL stopped"
+}
+
+# Immediate shutdown: every backend is killed at once and the next start recovers from the WAL, as
+# after a crash. The fault tests use it.
+postgres_stop_immediate() {
+    postgres_running || { log "PostgreSQL not running"; return 0; }
+    log "stopping PostgreSQL in immediate mode"
+    as_pg "$pg_bin/pg_ctl" stop -D "$pg_data" -m immediate -w -t 60 >/dev/null
 }
 
 postgres_status() {
