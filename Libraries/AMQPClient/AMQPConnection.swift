@@ -22,6 +22,10 @@ public final class AMQPConnection: Sendable {
     /// Whether the connection is up right now (for readiness checks).
     public var isConnected: Bool { engine.connected.load(ordering: .acquiring) }
 
+    /// Topologies the broker refused to declare and consumers it refused to re-attach on the current
+    /// connection, each retried with back-off; empty when all is attached.
+    public var problems: [String] { engine.problems.withLock { $0 } }
+
     /// How many times the connection has been (re-)established.
     public var connectCount: Int { engine.connectCount.load(ordering: .relaxed) }
 
@@ -120,7 +124,8 @@ public struct AMQPConsumer: AsyncSequence, Sendable {
         public mutating func next() async throws -> AMQPDelivery? { try await buffer.next() }
     }
 
-    /// Stops new deliveries (basic.cancel); those already received may still be acked.
+    /// Stops deliveries (basic.cancel). Those received but not yet read go back to the queue, and the
+    /// sequence ends; those already read may still be settled, after which the channel is closed.
     public func cancel() async {
         await withCheckedContinuation { continuation in
             mailbox.send(.cancel(consumerID: id, continuation))

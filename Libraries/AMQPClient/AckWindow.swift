@@ -11,6 +11,14 @@ struct AckWindow {
     private var ahead: [UInt64: Bool] = [:]
     /// The highest acked tag of the settled run not yet sent to the broker.
     private var pendingAck: UInt64?
+    /// The highest tag delivered on the channel so far.
+    private var highestDelivered: UInt64 = 0
+
+    /// Records that the broker delivered `tag`.
+    mutating func delivered(_ tag: UInt64) { highestDelivered = max(highestDelivered, tag) }
+
+    /// Whether every delivered tag has been settled (acks perhaps not yet sent: see `takeAck`).
+    var isSettled: Bool { next > highestDelivered }
 
     /// Records a settlement; returns whether the broker must hear about it now (a nack).
     mutating func settle(_ tag: UInt64, ack: Bool) -> Bool {

@@ -1,13 +1,17 @@
 /// Publisher confirms in flight on the publish channel: delivery tags count up from 1 per channel,
-/// and an ack or nack with `multiple` settles every tag up to its own.
+/// and an ack or nack with `multiple` settles every tag up to its own. A `basic.return` is matched to
+/// its publish by the tag the publish carried in `publishSequenceHeader`, never by `message_id`, which
+/// may be missing or repeated.
 struct ConfirmTracker {
+    /// The header in which each mandatory publish carries its publish sequence number (its confirm tag),
+    /// so that a returned message names the publish it belongs to.
+    static let publishSequenceHeader = "x-ioffice-publish-seq"
+
     private struct Pending {
-        var messageID: String?
         var waiter: ConfirmWaiter
         var returned: AMQPError?
     }
     private var pending: [UInt64: Pending] = [:]
-    private var tagByMessageID: [String: UInt64] = [:]
     private(set) var nextTag: UInt64 = 1
     private var lowestOpen: UInt64 = 1
 
@@ -20,16 +24,16 @@ struct ConfirmTracker {
         lowestOpen = 1
     }
 
-    /// Records a publish just written; its tag is the next one.
-    mutating func published(messageID: String?, waiter: ConfirmWaiter) {
-        pending[nextTag] = Pending(messageID: messageID, waiter: waiter)
-        if let messageID { tagByMessageID[messageID] = nextTag }
+    /// Records a publish just written; its tag is `nextTag`, which it carried in `publishSequenceHeader`.
+    mutating func published(waiter: ConfirmWaiter) {
+        pending[nextTag] = Pending(waiter: waiter)
         nextTag += 1
     }
 
     /// A mandatory message came back unroutable; the broker's ack for it follows, and then it fails.
-    mutating func returned(messageID: String?, error: AMQPError) {
-        guard let messageID, let tag = tagByMessageID[messageID] else { return }
+    /// `sequence` is the header value the returned message carried; anything else is ignored.
+    mutating func returned(sequence: String?, error: AMQPError) {
+        guard let sequence, let tag = UInt64(sequence) else { return }
         pending[tag]?.returned = error
     }
 
@@ -37,7 +41,6 @@ struct ConfirmTracker {
         let tags = multiple ? (tag >= lowestOpen ? Array(lowestOpen...tag) : []) : [tag]
         for tag in tags {
             guard let entry = pending.removeValue(forKey: tag) else { continue }
-            if let id = entry.messageID { tagByMessageID.removeValue(forKey: id) }
             if !acked {
                 entry.waiter.finish(.nacked)
             } else {
@@ -51,7 +54,6 @@ struct ConfirmTracker {
     mutating func failAll(_ error: AMQPError) {
         for entry in pending.values { entry.waiter.finish(error) }
         pending.removeAll()
-        tagByMessageID.removeAll()
         lowestOpen = nextTag
     }
 }

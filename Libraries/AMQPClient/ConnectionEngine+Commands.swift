@@ -10,7 +10,13 @@ extension ConnectionEngine {
         case .publishBatch(let messages, let continuation):
             let batch = BatchConfirms(count: messages.count, continuation: continuation)
             for (index, message) in messages.enumerated() {
-                try publish(message, .batch(batch, index: index))
+                do {
+                    try publish(message, .batch(batch, index: index))
+                } catch {
+                    // The connection died at `index`: the rest were never written, and are answered too.
+                    for rest in (index + 1)..<messages.count { batch.settle(rest, .connectionLost("\(error)")) }
+                    throw error
+                }
             }
         case .settle(let settlement):
             try settle(settlement)
@@ -25,14 +31,19 @@ extension ConnectionEngine {
             do {
                 try attach(consumerID: registration.id)
                 continuation?.resume()
-            } catch let error where !error.isConnectionFatal {
+            } catch {
+                if error.isConnectionFatal {
+                    // Kept registered: it is attached after the reconnect this error causes.
+                    continuation?.resume()
+                    throw error
+                }
                 consumers.removeValue(forKey: registration.id)
                 registration.buffer.finish(throwing: error)
                 continuation?.resume(throwing: error)
             }
         case .cancel(let id, let continuation):
+            defer { continuation.resume() }  // whatever happens to the connection
             try cancel(consumerID: id)
-            continuation.resume()
         case .shutdown(let continuation):
             stopping = true
             shutdownWaiters.append(continuation)
@@ -52,7 +63,12 @@ extension ConnectionEngine {
         }
         let arena = CArena()
         defer { withExtendedLifetime(arena) {} }  // until the C calls are done
-        var properties = arena.properties(message.properties)
+        var sent = message.properties
+        if message.mandatory {
+            // A basic.return names its publish by this header (ConfirmTracker).
+            sent.headers[ConfirmTracker.publishSequenceHeader] = String(confirms.nextTag)
+        }
+        var properties = arena.properties(sent)
         let status = message.body.withUnsafeBytes { raw in
             amqp_basic_publish(
                 connection, Self.publishChannel, arena.bytes(message.exchange), arena.bytes(message.routingKey),
@@ -63,7 +79,7 @@ extension ConnectionEngine {
             waiter.finish(.connectionLost("publish failed: \(AMQPError(status))"))
             throw AMQPError(status)
         }
-        confirms.published(messageID: message.properties.messageID, waiter: waiter)
+        confirms.published(waiter: waiter)
     }
 
     /// Records an ack for the next `multiple` ack of its channel, or sends a nack at once.
@@ -74,11 +90,13 @@ extension ConnectionEngine {
         else { return }
         unsettledDeliveries = max(0, unsettledDeliveries - 1)
         let isAck = if case .ack = settlement.kind { true } else { false }
-        guard ackWindows[settlement.channel, default: AckWindow()].settle(settlement.deliveryTag, ack: isAck) else { return }
-        if case .nack(let requeue) = settlement.kind {
+        if ackWindows[settlement.channel, default: AckWindow()].settle(settlement.deliveryTag, ack: isAck),
+            case .nack(let requeue) = settlement.kind
+        {
             let status = amqp_basic_nack(connection, settlement.channel, settlement.deliveryTag, 0, requeue ? 1 : 0)
             guard status == AMQP_STATUS_OK.rawValue else { throw AMQPError(status) }
         }
+        if closingChannels.contains(settlement.channel) { try closeIfSettled(settlement.channel) }
     }
 
     /// Sends one `multiple` ack per channel for what the readers acked since the last call.
@@ -124,8 +142,14 @@ extension ConnectionEngine {
                 }
                 continuation.resume(returning: count)
             }
-        } catch let error where !error.isConnectionFatal {
-            operation.fail(error)
+        } catch {
+            if error.isConnectionFatal, case .declare(let topology, let continuation) = operation {
+                topologies.append(topology)  // declared again once reconnected, like one sent while disconnected
+                continuation.resume()
+            } else {
+                operation.fail(error)
+            }
+            if error.isConnectionFatal { throw error }
         }
     }
 
@@ -186,8 +210,7 @@ extension ConnectionEngine {
     /// Opens a channel for a registered consumer, sets its prefetch and starts consuming.
     func attach(consumerID id: UInt64) throws(AMQPError) {
         guard let connection, let consumer = consumers[id] else { return }
-        let channel = nextConsumerChannel
-        nextConsumerChannel += 1
+        let channel = try freeConsumerChannel()
         let arena = CArena()
         defer { withExtendedLifetime(arena) {} }  // until the C calls are done
         amqp_channel_open(connection, channel)
@@ -204,11 +227,23 @@ extension ConnectionEngine {
         ackWindows[channel] = AckWindow()
     }
 
-    /// Stops deliveries to a consumer; what it already received can still be settled on its channel.
+    /// A channel number no consumer holds, reusing those of consumers that are gone, so that retried
+    /// attachments never run the numbers out.
+    private func freeConsumerChannel() throws(AMQPError) -> amqp_channel_t {
+        var channel = Self.firstConsumerChannel
+        while consumerByChannel[channel] != nil || closingChannels.contains(channel) {
+            guard channel < Self.lastConsumerChannel else { throw .library(code: -1, text: "no free AMQP channel") }
+            channel += 1
+        }
+        return channel
+    }
+
+    /// Stops deliveries to a consumer (basic.cancel). Deliveries its reader has not taken yet, and those
+    /// the broker sent before it saw the cancel, go back to the queue (nack, requeue). Those the reader
+    /// holds may still be settled; once they all are, the channel is closed.
     private func cancel(consumerID id: UInt64) throws(AMQPError) {
         guard let consumer = consumers.removeValue(forKey: id) else { return }
-        defer { consumer.registration.buffer.finish() }
-        // Deliveries already received stay settleable: the channel stays in `consumerByChannel`.
+        let unread = consumer.registration.buffer.drain()
         guard let connection, let channel = consumer.channel, let tag = consumer.consumerTag else { return }
         let arena = CArena()
         defer { withExtendedLifetime(arena) {} }  // until the C calls are done
@@ -217,6 +252,38 @@ extension ConnectionEngine {
             try check(amqp_get_rpc_reply(connection), on: channel, connection: connection)
         } catch let error where !error.isConnectionFatal {
             logger.debug("basic.cancel failed", metadata: ["error": "\(error)"])
+        }
+        unsettledDeliveries = max(0, unsettledDeliveries - unread.count)
+        for delivery in unread { try requeue(deliveryTag: delivery.deliveryTag, on: channel) }
+        guard consumerByChannel[channel] != nil else { return }  // the broker closed it meanwhile
+        closingChannels.insert(channel)
+        try closeIfSettled(channel)
+    }
+
+    /// Gives a delivery back to its queue: nobody will handle it on this channel.
+    func requeue(deliveryTag: UInt64, on channel: amqp_channel_t) throws(AMQPError) {
+        guard let connection else { return }
+        _ = ackWindows[channel, default: AckWindow()].settle(deliveryTag, ack: false)
+        let status = amqp_basic_nack(connection, channel, deliveryTag, 0, 1)
+        guard status == AMQP_STATUS_OK.rawValue else { throw AMQPError(status) }
+    }
+
+    /// Closes a cancelled consumer's channel once every delivery on it is settled, sending its last acks first.
+    private func closeIfSettled(_ channel: amqp_channel_t) throws(AMQPError) {
+        guard let connection, ackWindows[channel]?.isSettled ?? true else { return }
+        if let tag = ackWindows[channel]?.takeAck() {
+            let status = amqp_basic_ack(connection, channel, tag, 1)
+            guard status == AMQP_STATUS_OK.rawValue else { throw AMQPError(status) }
+        }
+        closingChannels.remove(channel)
+        consumerByChannel.removeValue(forKey: channel)
+        ackWindows.removeValue(forKey: channel)
+        partialContent.removeValue(forKey: channel)
+        amqp_channel_close(connection, channel, AMQP_REPLY_SUCCESS)
+        do {
+            try check(amqp_get_rpc_reply(connection), on: channel, connection: connection)
+        } catch let error where !error.isConnectionFatal {
+            logger.debug("channel.close failed", metadata: ["error": "\(error)"])
         }
     }
 

@@ -79,9 +79,16 @@ extension ConnectionEngine {
         guard let content = partialContent.removeValue(forKey: channel) else { return }
         switch content.origin {
         case .returned(let code, let text):
-            confirms.returned(messageID: content.properties.messageID, error: .unroutable(code: code, text: text))
+            confirms.returned(
+                sequence: content.properties.headers[ConfirmTracker.publishSequenceHeader], error: .unroutable(code: code, text: text))
         case .delivery(let tag, let redelivered, let exchange, let routingKey):
-            guard let id = consumerByChannel[channel], consumers[id] != nil else { return }
+            guard let id = consumerByChannel[channel] else { return }  // its channel is closed: the broker requeued it
+            ackWindows[channel]?.delivered(tag)
+            guard consumers[id] != nil else {
+                // Sent before the broker saw our basic.cancel: nobody reads it, so it goes back at once.
+                try? requeue(deliveryTag: tag, on: channel)
+                return
+            }
             readyDeliveries[id, default: []].append(
                 AMQPDelivery(
                     body: content.body, properties: content.properties, exchange: exchange, routingKey: routingKey,

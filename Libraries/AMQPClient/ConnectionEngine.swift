@@ -14,12 +14,17 @@ final class ConnectionEngine: @unchecked Sendable {
     static let publishChannel: amqp_channel_t = 1
     static let rpcChannel: amqp_channel_t = 2
     static let firstConsumerChannel: amqp_channel_t = 10
+    /// RabbitMQ's default `channel_max` is 2047.
+    static let lastConsumerChannel: amqp_channel_t = 2047
 
     let configuration: AMQPConfiguration
     let logger: Logger
     let mailbox = Mailbox()
     let connected = Atomic<Bool>(false)
     let connectCount = Atomic<Int>(0)
+    /// What failed to be declared or re-attached on the current connection, for readiness: read from
+    /// any thread, written by the connection thread.
+    let problems = Mutex<[String]>([])
 
     // Thread-confined state.
     var connection: amqp_connection_state_t?
@@ -33,7 +38,13 @@ final class ConnectionEngine: @unchecked Sendable {
     var topologies: [Topology] = []
     var consumers: [UInt64: ConsumerState] = [:]
     var consumerByChannel: [amqp_channel_t: UInt64] = [:]
-    var nextConsumerChannel = ConnectionEngine.firstConsumerChannel
+    /// Channels of cancelled consumers, closed once their last delivery is settled.
+    var closingChannels: Set<amqp_channel_t> = []
+    /// Topologies (by index) that failed to declare on this connection; retried with back-off, like
+    /// consumers that failed to attach (those without a channel while connected).
+    var undeclaredTopologies: Set<Int> = []
+    var repairAt: ContinuousClock.Instant?
+    var repairBackoff = Duration.seconds(1)
     var partialContent: [amqp_channel_t: PartialContent] = [:]
     var ackWindows: [amqp_channel_t: AckWindow] = [:]
     /// Deliveries completed during the current read batch, handed to their readers at its end.
@@ -68,8 +79,9 @@ final class ConnectionEngine: @unchecked Sendable {
                     try connect()
                     backoff = configuration.reconnectBackoff.lowerBound
                 } catch {
-                    logger.warning("AMQP connect failed, retrying", metadata: ["error": "\(error)", "in": "\(backoff)"])
-                    idle(for: backoff)
+                    let delay = backoff.jittered()
+                    logger.warning("AMQP connect failed, retrying", metadata: ["error": "\(error)", "in": "\(delay)"])
+                    idle(for: delay)
                     backoff = min(backoff * 2, configuration.reconnectBackoff.upperBound)
                 }
                 continue
@@ -77,6 +89,7 @@ final class ConnectionEngine: @unchecked Sendable {
             do {
                 try runCommands()
                 if stopping { break }
+                try repairIfDue()
                 try pump()
             } catch {
                 logger.warning("AMQP connection lost, reconnecting", metadata: ["error": "\(error)"])
@@ -196,8 +209,11 @@ final class ConnectionEngine: @unchecked Sendable {
         publishChannelOpen = false
         do {
             try openPublishChannel()
-            for topology in topologies { try declare(topology) }
-            for id in consumers.keys.sorted() { try attach(consumerID: id) }
+            // One topology or consumer the broker refuses (a queue deleted during an outage, a permission
+            // taken away) must not keep the others down: it is noted and retried with back-off.
+            undeclaredTopologies = Set(topologies.indices)
+            repairBackoff = .seconds(1)
+            try repair()
         } catch {
             tearDown(reason: error)
             throw error
@@ -207,6 +223,43 @@ final class ConnectionEngine: @unchecked Sendable {
         logger.info(
             "AMQP connected",
             metadata: ["host": "\(configuration.host):\(configuration.port)", "vhost": "\(configuration.virtualHost)"])
+    }
+
+    /// Declares the topologies not yet declared on this connection and attaches the consumers without
+    /// a channel; what the broker refuses stays for the next try. Throws only connection-fatal errors.
+    private func repair() throws(AMQPError) {
+        var failures: [String] = []
+        for index in undeclaredTopologies.sorted() {
+            do {
+                try declare(topologies[index])
+                undeclaredTopologies.remove(index)
+            } catch let error where !error.isConnectionFatal {
+                failures.append("topology \(topologies[index].summary): \(error)")
+            }
+        }
+        for id in consumers.keys.sorted() where consumers[id]?.channel == nil {
+            do {
+                try attach(consumerID: id)
+            } catch let error where !error.isConnectionFatal {
+                failures.append("consumer of \(consumers[id]?.registration.queue ?? "?"): \(error)")
+            }
+        }
+        problems.withLock { $0 = failures }
+        if failures.isEmpty {
+            repairAt = nil
+            repairBackoff = .seconds(1)
+        } else {
+            let delay = repairBackoff.jittered()
+            logger.warning(
+                "AMQP topology or consumer not attached, retrying", metadata: ["problems": "\(failures)", "in": "\(delay)"])
+            repairAt = .now + delay
+            repairBackoff = min(repairBackoff * 2, .seconds(30))
+        }
+    }
+
+    private func repairIfDue() throws(AMQPError) {
+        guard let repairAt, ContinuousClock.now >= repairAt, connection != nil else { return }
+        try repair()
     }
 
     private func open(_ connection: amqp_connection_state_t) throws(AMQPError) {
@@ -258,7 +311,8 @@ final class ConnectionEngine: @unchecked Sendable {
         readyDeliveries.removeAll()
         unsettledDeliveries = 0
         consumerByChannel.removeAll()
-        nextConsumerChannel = Self.firstConsumerChannel
+        closingChannels.removeAll()
+        repairAt = nil
         for id in consumers.keys {
             consumers[id]?.channel = nil
             consumers[id]?.consumerTag = nil
@@ -298,6 +352,10 @@ extension AMQPError {
 }
 
 extension Duration {
+    /// A random share of itself, between half and all of it, so that many clients that lost the same
+    /// broker do not all come back at the same instant.
+    func jittered() -> Duration { self * Double.random(in: 0.5...1.0) }
+
     var milliseconds: Int {
         let (seconds, attoseconds) = components
         return Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000)

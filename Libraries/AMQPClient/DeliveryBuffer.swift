@@ -54,6 +54,20 @@ final class DeliveryBuffer: Sendable {
         if let error { waiter?.resume(throwing: error) } else { waiter?.resume(returning: nil) }
     }
 
+    /// Ends the sequence at once and returns what the reader had not taken yet (the caller requeues it).
+    func drain() -> [AMQPDelivery] {
+        let (unread, waiter) = state.withLock { state -> ([AMQPDelivery], CheckedContinuation<AMQPDelivery?, any Error>?) in
+            let unread = Array(state.items[state.head...])
+            state.items.removeAll()
+            state.head = 0
+            state.ended = true
+            defer { state.waiter = nil }
+            return (unread, state.waiter)
+        }
+        waiter?.resume(returning: nil)
+        return unread
+    }
+
     /// The next delivery; nil at the end or when the reading task is cancelled.
     func next() async throws -> AMQPDelivery? {
         if let ready = try takeBuffered() { return ready }

@@ -10,6 +10,12 @@ public struct Topology: Sendable, Equatable {
         self.bindings = bindings
     }
 
+    /// Its queue names, or its exchanges', for logs and readiness.
+    var summary: String {
+        let names = queues.map(\.name) + (queues.isEmpty ? exchanges.map(\.name) : [])
+        return names.joined(separator: ", ")
+    }
+
     public static func + (lhs: Topology, rhs: Topology) -> Topology {
         Topology(
             exchanges: lhs.exchanges + rhs.exchanges, queues: lhs.queues + rhs.queues,

@@ -3,7 +3,8 @@ import Logging
 import PostgresNIO
 import Synchronization
 
-/// Answers `/ready`: start-up finished (schema migrated, topology declared), database answers, broker connected.
+/// Answers `/ready`: start-up finished (schema migrated, topology declared), database answers, broker
+/// connected with every topology declared and every consumer attached.
 public final class Readiness: Sendable {
     let client: PostgresClient
     let connections: [AMQPConnection]
@@ -22,9 +23,12 @@ public final class Readiness: Sendable {
         [
             "startup": started.load(ordering: .acquiring),
             "database": await databaseAnswers(),
-            "broker": connections.allSatisfy(\.isConnected),
+            "broker": connections.allSatisfy { $0.isConnected && $0.problems.isEmpty },
         ]
     }
+
+    /// What the broker refused to declare or attach, for the operator reading `/ready`.
+    public func problems() -> [String] { connections.flatMap(\.problems) }
 
     /// `select 1`, given two seconds.
     private func databaseAnswers() async -> Bool {

@@ -14,8 +14,10 @@ public enum OperationalRoutes {
         router.get("ready") { _, _ in
             let checks = await readiness.check()
             let ready = checks.values.allSatisfy { $0 }
-            let body: [String: String] = checks.mapValues { $0 ? "ok" : "unavailable" }.merging(
+            var body: [String: String] = checks.mapValues { $0 ? "ok" : "unavailable" }.merging(
                 ["status": ready ? "ready" : "not ready", "service": service]) { a, _ in a }
+            let problems = readiness.problems()
+            if !problems.isEmpty { body["problems"] = problems.joined(separator: "; ") }
             return try json(body, status: ready ? .ok : .serviceUnavailable)
         }
         router.get("metrics") { _, _ in
