@@ -4,11 +4,16 @@ import Synchronization
 import Testing
 import TestSupport
 
-/// Stops and starts the real broker (`IOFFICE_TEST_BROKER_CTL`), so it runs alone (`make test` runs
-/// the suites one after another).
-@Suite("Broker restarts")
+/// Kills (SIGKILL) and starts the real broker (`IOFFICE_TEST_BROKER_CTL`), so it runs alone (`make test`
+/// runs the suites one after another).
+/// RabbitMQ 3.10 keeps a new quorum queue's Raft term in a store it syncs only now and then: a node
+/// killed within a second or so of the declaration comes back with that queue leaderless (seen here:
+/// "leader not known" for minutes). Real queues live long; the tests let theirs settle before the kill.
+let quorumQueueSettling = Duration.seconds(5)
+
+@Suite("Broker killed and restarted", .timeLimit(.minutes(3)))
 struct BrokerRestartTests {
-    @Test func restartingTheBrokerWhilePublishingLosesNoConfirmedMessage() async throws {
+    @Test func brokerKilledWhilePublishingLosesNoConfirmedMessage() async throws {
         let publisher = try TestEnvironment.connection("restart-pub")
         let consumerConnection = try TestEnvironment.connection("restart-con")
         defer { Task { await publisher.close(); await consumerConnection.close() } }
@@ -18,6 +23,7 @@ struct BrokerRestartTests {
         let liveQueue = TestEnvironment.uniqueQueue("restart-live")
         try await publisher.declare(Topology(queues: [.init(queue), .init(liveQueue)]))
         let live = try await consumerConnection.consume(queue: liveQueue)
+        try await Task.sleep(for: quorumQueueSettling)
 
         let confirmed = Mutex<Set<String>>([])
         let keepPublishing = Atomic<Bool>(true)
@@ -38,7 +44,7 @@ struct BrokerRestartTests {
         }
         try await Task.sleep(for: .milliseconds(500))
         let controller = TestEnvironment.value("IOFFICE_TEST_BROKER_CTL")
-        try TestEnvironment.run(controller, ["stop"])
+        try TestEnvironment.run(controller, ["kill"])
         try await Task.sleep(for: .seconds(1))
         try TestEnvironment.run(controller, ["start"])
         try await publisher.waitUntilConnected(timeout: .seconds(60))
@@ -60,14 +66,28 @@ struct BrokerRestartTests {
         #expect(lost == 0, "lost \(lost) of \(sent.count) confirmed messages; received \(received.count)")
         await consumer.cancel()
 
-        // The consumer that was attached before the restart resumed by itself.
-        try await publisher.publish(Array("after".utf8), exchange: "", routingKey: liveQueue, properties: AMQPProperties(messageID: "after"))
+        // The consumer that was attached before the restart resumed by itself. A quorum queue nacks
+        // until its leader is back, so the publish is retried then.
+        try await publishRetryingNacks(publisher, routingKey: liveQueue, id: "after")
         let resumed = try await collect(live, count: 1, timeout: .seconds(10))
         #expect(resumed.first?.properties.messageID == "after")
         #expect(consumerConnection.connectCount >= 2)
         for name in [queue, liveQueue] {
             try await publisher.deleteQueue(name)
             try await publisher.deleteQueue(name + ".dlq")
+        }
+    }
+}
+
+/// Publishes one message, again after each nack (a quorum queue refuses while it has no leader), for up to 30 s.
+func publishRetryingNacks(_ connection: AMQPConnection, routingKey: String, id: String) async throws {
+    let deadline = ContinuousClock.now + .seconds(30)
+    while true {
+        do {
+            return try await connection.publish(Array(id.utf8), exchange: "", routingKey: routingKey, properties: AMQPProperties(messageID: id))
+        } catch let error as AMQPError where error == .nacked || error == .notConnected {
+            guard ContinuousClock.now < deadline else { throw error }
+            try await Task.sleep(for: .milliseconds(200))
         }
     }
 }
