@@ -3,7 +3,7 @@ import Foundation
 import Testing
 import TestSupport
 
-@Suite("Partner broker users from deploy/add-partner")
+@Suite("Partner broker users from deploy/add-partner", .timeLimit(.minutes(1)))
 struct PartnerAccessTests {
     @Test func agencyMayPublishDocumentsAndReadOnlyItsOwnQueue() async throws {
         // One fixed test partner: each run rotates its password instead of leaving a new user behind.

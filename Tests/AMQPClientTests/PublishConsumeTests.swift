@@ -3,7 +3,7 @@ import Foundation
 import Testing
 import TestSupport
 
-@Suite("Publishing and consuming against the real broker")
+@Suite("Publishing and consuming against the real broker", .timeLimit(.minutes(1)))
 struct PublishConsumeTests {
     @Test func confirmedMessagesAreConsumedExactlyOnce() async throws {
         try await withTestQueue("once") { connection, queue in

@@ -22,7 +22,7 @@ let calendarLogger: Logger = {
 /// Calendar through the real broker and database: the directory events it learns people from, the
 /// notification requests it sends Notify, its HTTP API and its iCalendar feed (read back by PyPI's
 /// icalendar).
-@Suite("Calendar through the real broker", .serialized)
+@Suite("Calendar through the real broker", .serialized, .timeLimit(.minutes(3)))
 struct CalendarFlowTests {
     struct Office {
         var organizer = UUID(), first = UUID(), second = UUID(), leader = UUID(), office = UUID()

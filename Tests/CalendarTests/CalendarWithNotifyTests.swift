@@ -10,7 +10,7 @@ import TestSupport
 
 /// With Notify running beside Calendar, a meeting invitation ends in each attendee's in-app inbox and,
 /// for those with a phone, on the SMS gateway's queue.
-@Suite("Calendar with Notify running", .serialized)
+@Suite("Calendar with Notify running", .serialized, .timeLimit(.minutes(3)))
 struct CalendarWithNotifyTests {
     @Test func anInvitationReachesTheInboxesAndTheSmsQueue() async throws {
         try await withFreshSchema(component: "notify", migrations: NotifyMigrations.all, logger: calendarLogger) { notifyDatabase in

@@ -8,7 +8,7 @@ import ServiceKit
 import Testing
 import TestSupport
 
-@Suite("Operational HTTP routes against the real database and broker")
+@Suite("Operational HTTP routes against the real database and broker", .timeLimit(.minutes(1)))
 struct OperationalRoutesTests {
     @Test func readyAnswers503UntilStartUpFinishedThen200() async throws {
         try await withDatabase { client in
