@@ -354,7 +354,7 @@ extension AMQPError {
 extension Duration {
     /// A random share of itself, between half and all of it, so that many clients that lost the same
     /// broker do not all come back at the same instant.
-    func jittered() -> Duration { self * Double.random(in: 0.5...1.0) }
+    public func jittered() -> Duration { self * Double.random(in: 0.5...1.0) }
 
     var milliseconds: Int {
         let (seconds, attoseconds) = components

@@ -11,6 +11,9 @@ import Synchronization
 /// - A duplicate (`message_id` already in the inbox) is acked and ignored.
 /// - A `MessageRejected`, or a message without `message_id`, is published to `<queue>.dlq` with the
 ///   reason in `x-ioffice-error`, then acked: it never vanishes and never blocks the queue.
+/// - A failure of the database or broker (`InfrastructureFailure`) is retried in hand, with a growing
+///   pause, without spending the message's attempts: an outage never dead-letters live messages.
+/// - An attempt that takes longer than `attemptTimeout` is abandoned and counts as a failed attempt.
 /// - Any other error is retried by requeueing, with a growing pause, until the message has been
 ///   delivered `maxAttempts` times; then it is dead-lettered the same way with the last error.
 /// Up to `concurrency` messages are handled at once, each in its own transaction (the inbox makes two
@@ -22,6 +25,8 @@ public final class QueueWorker: Service {
     let consumerName: String
     let prefetch: UInt16
     let maxAttempts: Int
+    /// How long one attempt (its transaction) may take before it is abandoned and counted as failed.
+    let attemptTimeout: Duration
     let concurrency: Int
     let batchSize: Int
     let consumerConnection: AMQPConnection
@@ -34,9 +39,10 @@ public final class QueueWorker: Service {
     let duplicates: Counter
     let deadLettered: Counter
     let retried: Counter
+    let infrastructureRetries: Counter
 
     public init(
-        queue: String, consumerName: String? = nil, prefetch: UInt16 = 32, maxAttempts: Int = 5, concurrency: Int = 1, batchSize: Int = 1,
+        queue: String, consumerName: String? = nil, prefetch: UInt16 = 32, maxAttempts: Int = 5, attemptTimeout: Duration = .seconds(30), concurrency: Int = 1, batchSize: Int = 1,
         consumerConnection: AMQPConnection, publisher: AMQPConnection, client: PostgresClient,
         handler: any MessageHandler, logger: Logger
     ) {
@@ -44,6 +50,7 @@ public final class QueueWorker: Service {
         self.consumerName = consumerName ?? queue
         self.prefetch = prefetch
         self.maxAttempts = maxAttempts
+        self.attemptTimeout = attemptTimeout
         self.concurrency = max(1, min(concurrency, Int(prefetch)))
         self.batchSize = max(1, batchSize)
         self.consumerConnection = consumerConnection
@@ -56,6 +63,7 @@ public final class QueueWorker: Service {
         duplicates = Counter(label: "ioffice_messages_duplicate_total", dimensions: dimensions)
         deadLettered = Counter(label: "ioffice_messages_dead_lettered_total", dimensions: dimensions)
         retried = Counter(label: "ioffice_messages_retried_total", dimensions: dimensions)
+        infrastructureRetries = Counter(label: "ioffice_messages_infrastructure_retries_total", dimensions: dimensions)
     }
 
     public func run() async throws {
@@ -108,29 +116,44 @@ public final class QueueWorker: Service {
         var logger = self.logger
         logger[metadataKey: "messageID"] = "\(messageID)"
         logger[metadataKey: "queue"] = "\(queue)"
-        do {
-            let isNew = try await client.withTransaction(logger: logger) { connection in
-                guard
-                    try await Inbox.claim(
-                        messageID: messageID, type: message.type, consumer: consumerName, on: connection, logger: logger)
-                else { return false }
-                try await handler.handle(message, connection: connection, logger: logger)
-                return true
+        var pause = Duration.milliseconds(100)
+        while true {
+            do {
+                let isNew = try await withDeadline(attemptTimeout, "handling message \(messageID)") { [self, logger] in
+                    try await client.withTransaction(logger: logger) { connection in
+                        guard
+                            try await Inbox.claim(
+                                messageID: messageID, type: message.type, consumer: consumerName, on: connection, logger: logger)
+                        else { return false }
+                        try await handler.handle(message, connection: connection, logger: logger)
+                        return true
+                    }
+                }
+                delivery.ack()
+                (isNew ? handled : duplicates).increment()
+                if !isNew { logger.info("duplicate message ignored") }
+                return
+            } catch let error where Self.rejection(in: error) != nil {
+                return await deadLetter(delivery, reason: Self.rejection(in: error)!.reason)
+            } catch let error where InfrastructureFailure.contains(error) && !stopping.load(ordering: .relaxed) {
+                // The database (or broker) is away: the message is not at fault, so it keeps its
+                // attempts and waits here, in hand, until the database is back.
+                logger.warning(
+                    "database unavailable, retrying the message without spending its attempts",
+                    metadata: ["error": "\(String(reflecting: error))", "pause": "\(pause)"])
+                infrastructureRetries.increment()
+                try? await Task.sleep(for: pause.jittered())
+                pause = min(pause * 2, .seconds(5))
+            } catch {
+                let attempt = delivery.deliveryCount + 1
+                if attempt >= maxAttempts, !InfrastructureFailure.contains(error) {
+                    return await deadLetter(delivery, reason: "failed \(attempt) times: \(String(reflecting: error))")
+                }
+                logger.warning("message failed, will retry", metadata: ["attempt": "\(attempt)", "error": "\(String(reflecting: error))"])
+                retried.increment()
+                try? await Task.sleep(for: .milliseconds(200 * min(attempt, 25)))
+                return delivery.nack(requeue: true)
             }
-            delivery.ack()
-            (isNew ? handled : duplicates).increment()
-            if !isNew { logger.info("duplicate message ignored") }
-        } catch let error where Self.rejection(in: error) != nil {
-            await deadLetter(delivery, reason: Self.rejection(in: error)!.reason)
-        } catch {
-            let attempt = delivery.deliveryCount + 1
-            if attempt >= maxAttempts {
-                return await deadLetter(delivery, reason: "failed \(attempt) times: \(String(reflecting: error))")
-            }
-            logger.warning("message failed, will retry", metadata: ["attempt": "\(attempt)", "error": "\(String(reflecting: error))"])
-            retried.increment()
-            try? await Task.sleep(for: .milliseconds(200 * attempt))
-            delivery.nack(requeue: true)
         }
     }
 
