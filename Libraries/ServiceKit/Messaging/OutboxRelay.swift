@@ -6,10 +6,17 @@ import NIOCore
 import PostgresNIO
 import ServiceLifecycle
 
-/// Publishes committed outbox rows with publisher confirms, in order, and deletes each row once the
+/// Publishes committed outbox rows with publisher confirms, oldest first, and deletes each row once the
 /// broker confirmed it. Rows are locked (`skip locked`) while in flight, so several relays may run.
 /// A crash after the confirm and before the delete publishes that row again with the same `message_id`,
 /// which consumers' inboxes ignore: together, exactly one effect.
+///
+/// - The relay wakes when rows are committed (the outbox's `NOTIFY`), and polls every `pollInterval`
+///   only as a fallback (rows waiting for their next attempt, a lost listener).
+/// - With the broker away nothing is spent: rows keep their attempts and the relay backs off.
+/// - A row the broker refuses (unroutable, access refused, unknown exchange) is tried again alone, so it
+///   cannot fail the rows behind it, then waits a growing pause; after `maxAttempts` it is moved to
+///   `outbox_parked` with the reason, counted in `/metrics`, for an operator to replay (deploy/outbox).
 public final class OutboxRelay: Service {
     let client: PostgresClient
     let publisher: AMQPConnection
@@ -17,80 +24,101 @@ public final class OutboxRelay: Service {
     let logger: Logger
     let batchSize: Int
     let pollInterval: Duration
-    private let relayed = Counter(label: "ioffice_outbox_relayed_total")
-    private let failed = Counter(label: "ioffice_outbox_publish_failures_total")
+    let maxAttempts: Int
+    /// The pause after a row's first refusal; it doubles per attempt, up to the upper bound.
+    let retryDelay: ClosedRange<Duration>
+    /// How long the broker may take to confirm a batch before the round is abandoned (rows untouched).
+    let confirmTimeout: Duration
+    let doorbell = Doorbell()
+    static let channel = "ioffice_outbox"
+
+    let relayed = Counter(label: "ioffice_outbox_relayed_total")
+    let failed = Counter(label: "ioffice_outbox_publish_failures_total")
+    let parkedTotal = Counter(label: "ioffice_outbox_parked_total")
+    let parkedRows = Gauge(label: "ioffice_outbox_parked_rows")
 
     public init(
         client: PostgresClient, publisher: AMQPConnection, appID: String, logger: Logger, batchSize: Int = 256,
-        pollInterval: Duration = .milliseconds(100)
+        pollInterval: Duration = .seconds(1), maxAttempts: Int = 10,
+        retryDelay: ClosedRange<Duration> = .seconds(1) ... .seconds(300), confirmTimeout: Duration = .seconds(30)
     ) {
         self.client = client
         self.publisher = publisher
         self.appID = appID
         self.logger = logger
-        self.batchSize = batchSize
+        self.batchSize = max(1, batchSize)
         self.pollInterval = pollInterval
+        self.maxAttempts = max(1, maxAttempts)
+        self.retryDelay = retryDelay
+        self.confirmTimeout = confirmTimeout
     }
 
     public func run() async throws {
         try await cancelWhenGracefulShutdown {
-            var backoff = self.pollInterval
-            while !Task.isCancelled {
-                do {
-                    let count = try await self.relayBatch()
-                    backoff = self.pollInterval
-                    if count == 0 { try await Task.sleep(for: self.pollInterval) }
-                } catch is CancellationError {
-                    return
-                } catch {
-                    self.logger.warning("outbox relay failed, retrying", metadata: ["error": "\(String(reflecting: error))"])
-                    try await Task.sleep(for: backoff)
-                    backoff = min(backoff * 2, .seconds(5))
-                }
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await self.listenForCommits() }
+                await self.relayUntilCancelled()
+                group.cancelAll()
             }
         }
     }
 
-    /// Relays up to one batch; returns how many rows it tried. Confirmed rows are deleted in the same
-    /// transaction that locked them; failed ones stay for the next round.
-    @discardableResult
-    public func relayBatch() async throws -> Int {
-        try await client.withTransaction(logger: logger) { connection in
-            let rows = try await connection.query(
-                """
-                select id, message_id, message_type, exchange, routing_key, body, headers, created_at
-                from outbox order by id limit \(self.batchSize) for update skip locked
-                """, logger: self.logger)
-            var ids: [Int64] = []
-            var messages: [OutgoingMessage] = []
-            for try await (id, messageID, type, exchange, routingKey, body, headers, createdAt) in rows.decode(
-                (Int64, UUID, String, String, String, ByteBuffer, String, Date).self)
-            {
-                ids.append(id)
-                messages.append(
-                    OutgoingMessage(
-                        exchange: exchange, routingKey: routingKey, body: Array(buffer: body),
-                        properties: AMQPProperties(
-                            messageID: messageID.uuidString.lowercased(), type: type, contentType: "application/json",
-                            timestamp: createdAt, appID: self.appID, userID: self.publisher.configuration.user,
-                            headers: (try? JSONDecoder().decode([String: String].self, from: Data(headers.utf8))) ?? [:])))
-            }
-            if messages.isEmpty { return 0 }
-            let results = await self.publisher.publish(batch: messages)
-            let confirmed = zip(ids, results).filter { $0.1 == nil }.map(\.0)
-            for (message, result) in zip(messages, results) {
-                if let error = result {
-                    self.logger.warning(
-                        "outbox message not confirmed, will retry",
-                        metadata: ["messageID": "\(message.properties.messageID ?? "")", "error": "\(error)"])
+    private func relayUntilCancelled() async {
+        let firstPause = Duration.milliseconds(100)
+        var pause = firstPause
+        var parkedCountedAt = ContinuousClock.now - .seconds(60)
+        while !Task.isCancelled {
+            do {
+                if ContinuousClock.now - parkedCountedAt > .seconds(30) {
+                    parkedRows.record(try await countParked())
+                    parkedCountedAt = .now
                 }
+                let round = try await relayBatch()
+                if round.brokerAway {
+                    try await Task.sleep(for: pause.jittered())
+                    pause = min(pause * 2, .seconds(5))
+                    continue
+                }
+                pause = firstPause
+                if round.parked > 0 { parkedCountedAt = .now - .seconds(60) }
+                // A full batch means more may be due at once; otherwise wait for the next commit.
+                if round.tried < batchSize { await doorbell.wait(upTo: pollInterval) }
+            } catch is CancellationError {
+                return
+            } catch {
+                if Task.isCancelled { return }
+                logger.warning("outbox relay failed, retrying", metadata: ["error": "\(String(reflecting: error))"])
+                try? await Task.sleep(for: pause.jittered())
+                pause = min(pause * 2, .seconds(5))
             }
-            if !confirmed.isEmpty {
-                try await connection.query("delete from outbox where id = any(\(confirmed))", logger: self.logger)
-            }
-            self.relayed.increment(by: confirmed.count)
-            self.failed.increment(by: messages.count - confirmed.count)
-            return messages.count
         }
+    }
+
+    /// Rings the doorbell at every commit that wrote outbox rows; reconnects when its connection is lost.
+    private func listenForCommits() async {
+        var pause = Duration.milliseconds(100)
+        while !Task.isCancelled {
+            do {
+                try await client.withConnection { connection in
+                    try await connection.listen(on: Self.channel) { notifications in
+                        // Rows committed before LISTEN took effect are found by this one ring.
+                        self.doorbell.ring()
+                        pause = .milliseconds(100)
+                        for try await _ in notifications { self.doorbell.ring() }
+                    }
+                }
+            } catch {
+                if Task.isCancelled { return }
+                logger.notice("outbox listener lost its connection, polling meanwhile", metadata: ["error": "\(error)"])
+                try? await Task.sleep(for: pause.jittered())
+                pause = min(pause * 2, .seconds(5))
+            }
+        }
+    }
+
+    func countParked() async throws -> Int {
+        let rows = try await client.query("select count(*)::int from outbox_parked", logger: logger)
+        for try await count in rows.decode(Int.self) { return count }
+        return 0
     }
 }
