@@ -12,14 +12,33 @@ public struct StatusV1: ContractMessage {
     public var at: Date
     /// Why, for a person; required for `rejected` and `recallRefused`.
     public var note: String?
+    /// `documentId` as the document's sender wrote it, written instead of the lower-case form so that
+    /// the sender finds its own string. Not a field of its own on the wire.
+    public var documentIdAsSent: String?
 
-    public init(documentId: UUID, from: AgencyRef, to: AgencyRef, status: DocumentStatus, at: Date, note: String? = nil) {
+    enum CodingKeys: String, CodingKey { case documentId, from, to, status, at, note }
+
+    public init(
+        documentId: UUID, from: AgencyRef, to: AgencyRef, status: DocumentStatus, at: Date, note: String? = nil,
+        documentIdAsSent: String? = nil
+    ) {
         self.documentId = documentId
+        self.documentIdAsSent = documentIdAsSent.flatMap { UUID(uuidString: $0) == documentId ? $0 : nil }
         self.from = from
         self.to = to
         self.status = status
         self.at = at
         self.note = note
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(documentIdAsSent ?? documentId.uuidString.lowercased(), forKey: .documentId)
+        try container.encode(from, forKey: .from)
+        try container.encode(to, forKey: .to)
+        try container.encode(status, forKey: .status)
+        try container.encode(at, forKey: .at)
+        try container.encodeIfPresent(note, forKey: .note)
     }
 
     public func violations(now: Date) -> [ContractViolation] {

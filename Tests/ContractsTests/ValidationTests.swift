@@ -120,3 +120,28 @@ struct ValidationTests {
         #expect(Routes.inboundBinding(of: "H01.151") == "*.H01.151")
     }
 }
+
+@Suite("Identifiers on the wire")
+struct WireIdentifierTests {
+    @Test func everyIdentifierIsWrittenInLowerCaseAndReadInAnyCase() throws {
+        let id = UUID()
+        let request = NotificationRequestV1(requestId: id, recipients: [id, UUID()], channels: [.inApp], title: "Họp", body: "Lúc 8 giờ")
+        let json = String(decoding: try request.encoded(), as: UTF8.self)
+        #expect(json.contains(id.uuidString.lowercased()))
+        #expect(!json.contains(id.uuidString.uppercased()))
+        let upper = json.replacingOccurrences(of: id.uuidString.lowercased(), with: id.uuidString.uppercased())
+        #expect(try NotificationRequestV1.decode(Array(upper.utf8)).requestId == id)
+    }
+
+    @Test func aStatusEchoesTheSendersSpellingOfItsDocumentIdAndOnlyAValidOne() throws {
+        let id = UUID()
+        let us = AgencyRef(code: "000.00.00.H10", name: "A"), them = AgencyRef(code: "000.00.00.H11", name: "B")
+        let echoed = StatusV1(documentId: id, from: us, to: them, status: .received, at: Date(), documentIdAsSent: id.uuidString.uppercased())
+        #expect(String(decoding: try echoed.encoded(), as: UTF8.self).contains("\"documentId\":\"\(id.uuidString.uppercased())\""))
+        // Another id's spelling is never written in place of this one.
+        let mismatched = StatusV1(documentId: id, from: us, to: them, status: .received, at: Date(), documentIdAsSent: UUID().uuidString)
+        #expect(String(decoding: try mismatched.encoded(), as: UTF8.self).contains("\"documentId\":\"\(id.uuidString.lowercased())\""))
+        #expect(ContractCoding.documentIdAsSent(in: Array("{\"documentId\":\"\(id.uuidString.uppercased())\"}".utf8)) == id.uuidString.uppercased())
+        #expect(ContractCoding.documentIdAsSent(in: Array("{\"documentId\":\"not-a-uuid\"}".utf8)) == nil)
+    }
+}

@@ -173,6 +173,41 @@ struct IncomingEndToEndTests {
         }
     }
 
+    @Test func aPartnersDocumentIdIsEchoedInEveryStatusExactlyAsItWroteItAndOurIdsGoOutInLowerCase() async throws {
+        let ourCode = Self.ourCode()
+        try await DocumentsHarness.with(us: AgencyRef(code: ourCode, name: "Liên đoàn")) { harness in
+            let partner = try await PartnerAgency.connect(code: "000.00.00.T93", name: "Sở Tư pháp tỉnh Cao Bằng")
+            defer { Task { await partner.connection.close() } }
+            try await harness.application.test(.router) { client in
+                let office = try await Office.make(client)
+                _ = try await client.send(.post, "/api/v1/agencies", token: office.admin, json: Agency(code: partner.code, name: partner.name))
+                try await withInbound(harness, ourCode: ourCode) { _ in
+                    // This partner writes its ids in upper case, and matches replies by string.
+                    let document = SampleDocuments.document(from: partner.ref, to: ourCode)
+                    let upper = document.documentId.uuidString.uppercased()
+                    let sent = String(decoding: try document.encoded(), as: UTF8.self)
+                    #expect(sent.contains(upper.lowercased()))  // our own encoding: lower case
+                    try await partner.send(Array(sent.replacingOccurrences(of: upper.lowercased(), with: upper).utf8), to: ourCode)
+                    let statuses = try await partner.rawStatuses(count: 2)
+                    #expect(statuses.map { $0["status"] as? String } == ["received", "accepted"])
+                    #expect(statuses.allSatisfy { $0["documentId"] as? String == upper })
+
+                    // A later decision by a person (here a refusal) answers with the same spelling.
+                    let arrived = try await eventually {
+                        try await client.send(.get, "/api/v1/incoming?box=pending", token: office.clerk).decoded(Items.self).items.first
+                    }
+                    let item = try #require(arrived)
+                    let response = try await client.send(
+                        .post, "/api/v1/incoming/\(item.id)/actions", token: office.clerk, json: Action(action: "returnToSender", comment: "Sai thẩm quyền"))
+                    #expect(response.status == .ok)
+                    let refusal = try await partner.rawStatuses(count: 1)
+                    #expect(refusal.first?["status"] as? String == "rejected")
+                    #expect(refusal.first?["documentId"] as? String == upper)
+                }
+            }
+        }
+    }
+
     @Test func fiftyConcurrentRegistrationsNumberOneToFiftyWithoutGapOrRepeat() async throws {
         try await DocumentsHarness.with { harness in
             try await harness.application.test(.router) { client in

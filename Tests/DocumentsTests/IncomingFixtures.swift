@@ -86,6 +86,14 @@ struct PartnerAgency {
         await consumer.cancel()
         return deliveries.compactMap { try? StatusV1.decode($0.body) }
     }
+
+    /// Like `statuses`, as the JSON objects that arrived, to check how they are spelled.
+    func rawStatuses(count: Int, timeout: Duration = .seconds(15)) async throws -> [[String: Any]] {
+        let consumer = try await connection.consume(queue: Routes.inboundQueue(of: code))
+        let deliveries = try await collect(consumer, count: count, timeout: timeout)
+        await consumer.cancel()
+        return deliveries.compactMap { try? JSONSerialization.jsonObject(with: Data($0.body)) as? [String: Any] }
+    }
 }
 
 enum SampleDocuments {

@@ -204,7 +204,7 @@ struct IncomingRoutes {
                 detail: transition.action, address: address, on: connection, logger: logger)
             if !transition.statuses.isEmpty, let origin = try await IncomingStore.origin(of: id, on: connection, logger: logger) {
                 try await StatusReplies.send(
-                    transition.statuses, documentId: origin.documentId, to: AgencyRef(code: origin.code, name: origin.name), from: us,
+                    transition.statuses, documentId: origin.documentId, asSent: origin.asSent, to: AgencyRef(code: origin.code, name: origin.name), from: us,
                     note: transition.statuses.contains(.rejected) ? transition.comment : nil, at: now, on: connection, logger: logger)
             }
             guard var detail = try await IncomingDetail.load(id, on: connection, logger: logger) else {

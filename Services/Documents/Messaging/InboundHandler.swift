@@ -62,7 +62,7 @@ struct InboundHandler: MessageHandler {
         }
         let record = IncomingRecord(
             id: UUID(), registerId: register, source: .agency, senderCode: sender.code, senderName: document.from.name,
-            senderDocumentId: document.documentId, contentHash: hash, number: document.number, notation: document.notation,
+            senderDocumentId: document.documentId, senderDocumentText: ContractCoding.documentIdAsSent(in: message.body), contentHash: hash, number: document.number, notation: document.notation,
             issuedAt: document.issuedAt, issuedPlace: document.issuedPlace, documentType: document.documentType,
             subject: document.subject, signerName: document.signer.name, signerPosition: document.signer.position,
             urgency: document.urgency, paperCopyFollows: document.paperCopyFollows, senderDueDate: document.dueDate, registeredBy: nil,
@@ -76,7 +76,7 @@ struct InboundHandler: MessageHandler {
             try await SignatureRequests.enqueue(file: file.id, bytes: file.bytes, sha256: file.sha256, on: connection, logger: logger)
         }
         try await StatusReplies.send(
-            [.received, .accepted], documentId: document.documentId, to: sender, from: us, at: now, on: connection, logger: logger)
+            [.received, .accepted], documentId: document.documentId, asSent: record.senderDocumentText, to: sender, from: us, at: now, on: connection, logger: logger)
         let number = try await IncomingStore.number(record.id, on: connection, logger: logger)
         try await IncomingStore.history(
             record.id, actor: (nil, sender.name), action: "received", comment: "Số đến \(number)", at: now, on: connection, logger: logger)
@@ -120,7 +120,7 @@ struct InboundHandler: MessageHandler {
         try await IncomingStore.save(transition, of: existing.id, actor: (nil, sender.name), at: now, on: connection, logger: logger)
         let note = transition.statuses == [.recallRefused] ? "Văn bản đã được xử lý tại cơ quan nhận, không thể thu hồi." : nil
         try await StatusReplies.send(
-            transition.statuses, documentId: recall.documentId, to: sender, from: us, note: note, at: now, on: connection, logger: logger)
+            transition.statuses, documentId: recall.documentId, asSent: ContractCoding.documentIdAsSent(in: message.body), to: sender, from: us, note: note, at: now, on: connection, logger: logger)
     }
 
     private func refuse(
@@ -132,7 +132,7 @@ struct InboundHandler: MessageHandler {
             messageID: message.messageID, type: message.type, brokerUser: message.properties.userID, senderCode: sender.code,
             documentId: documentId.uuidString.lowercased(), reason: reason, body: message.body, on: connection, logger: logger)
         try await StatusReplies.send(
-            [.rejected], documentId: documentId, to: sender, from: us, note: reason, at: now, on: connection, logger: logger)
+            [.rejected], documentId: documentId, asSent: ContractCoding.documentIdAsSent(in: message.body), to: sender, from: us, note: reason, at: now, on: connection, logger: logger)
     }
 
     static func hash(_ body: [UInt8]) -> String {

@@ -4,6 +4,6 @@ import ServiceKit
 enum DocumentsMigrations {
     static let all: [Migration] = [
         AccountsSchema.migration, CatalogSchema.migration, CatalogSchema.documentTypesSeed, IncomingSchema.migration,
-        IncomingSchema.defaultRegisters, IncomingSchema.numberLast, OutgoingSchema.migration,
+        IncomingSchema.defaultRegisters, IncomingSchema.numberLast, OutgoingSchema.migration, IncomingSchema.senderIdAsSent,
     ]
 }

@@ -12,6 +12,8 @@ struct IncomingRecord: Sendable {
     var senderCode: String?
     var senderName: String
     var senderDocumentId: UUID?
+    /// `senderDocumentId` as the sender wrote it (its case), for the status replies.
+    var senderDocumentText: String? = nil
     /// SHA-256 of what the sender sent, so an identical resend is told from a changed one.
     var contentHash: String?
     var number: Int?

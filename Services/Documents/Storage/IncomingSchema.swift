@@ -151,4 +151,9 @@ enum IncomingSchema {
     static let numberLast = Migration(
         version: 6, name: "arrival number given last",
         statements: ["alter table incoming_documents alter column arrival_number drop not null"])
+
+    /// The sender's document id exactly as it wrote it, echoed in every `status.v1` for that document.
+    static let senderIdAsSent = Migration(
+        version: 8, name: "sender document id as sent",
+        statements: ["alter table incoming_documents add column sender_document_text text"])
 }

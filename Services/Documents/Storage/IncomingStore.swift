@@ -12,12 +12,12 @@ enum IncomingStore {
         try await connection.query(
             """
             insert into incoming_documents (
-                id, register_id, arrival_year, arrival_number, source, sender_code, sender_name, sender_document_id, content_hash,
+                id, register_id, arrival_year, arrival_number, source, sender_code, sender_name, sender_document_id, sender_document_text, content_hash,
                 number, notation, issued_at, issued_place, document_type, subject, signer_name, signer_position, urgency,
                 paper_copy_follows, sender_due_date, received_at, registered_by, state, reported, search_text)
             values (
                 \(record.id), \(record.registerId), \(year), null, \(record.source.rawValue), \(record.senderCode), \(record.senderName),
-                \(record.senderDocumentId), \(record.contentHash), \(record.number), \(record.notation), \(record.issuedAt.description)::date,
+                \(record.senderDocumentId), \(record.senderDocumentText), \(record.contentHash), \(record.number), \(record.notation), \(record.issuedAt.description)::date,
                 \(record.issuedPlace), \(record.documentType), \(record.subject), \(record.signerName), \(record.signerPosition),
                 \(record.urgency.rawValue), \(record.paperCopyFollows), \(record.senderDueDate?.description)::date, \(now),
                 \(record.registeredBy), 'registered', \(record.source == .agency ? ["received", "accepted"] : [String]()), \(record.searchText))
@@ -131,13 +131,15 @@ enum IncomingStore {
     }
 
     /// Sender code, name and document id of an electronic arrival, for status replies.
-    static func origin(of id: UUID, on connection: PostgresConnection, logger: Logger) async throws -> (code: String, name: String, documentId: UUID)? {
+    static func origin(
+        of id: UUID, on connection: PostgresConnection, logger: Logger
+    ) async throws -> (code: String, name: String, documentId: UUID, asSent: String?)? {
         let rows = try await connection.query(
             """
-            select sender_code, sender_name, sender_document_id from incoming_documents
+            select sender_code, sender_name, sender_document_id, sender_document_text from incoming_documents
             where id = \(id) and sender_code is not null and sender_document_id is not null
             """, logger: logger)
-        for try await row in rows.decode((String, String, UUID).self) { return row }
+        for try await row in rows.decode((String, String, UUID, String?).self) { return row }
         return nil
     }
 
