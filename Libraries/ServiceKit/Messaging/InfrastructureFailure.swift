@@ -13,7 +13,7 @@ public enum InfrastructureFailure {
                 .contains { $0.map(contains) ?? false }
         case let postgres as PSQLError:
             return isInfrastructure(postgres)
-        case is ConnectionPoolError:
+        case is ConnectionPoolError, is TransactionLostWithConnection:
             return true
         case let amqp as AMQPError:
             switch amqp {

@@ -29,7 +29,8 @@ extension OutboxRelay {
     /// outcome is written: confirmed rows deleted, refused ones given their attempt or parked.
     @discardableResult
     public func relayBatch() async throws -> RelayRound {
-        try await client.withTransaction(logger: logger) { connection in
+        // Longer than the confirm timeout, so that a slow broker is told from a hung database.
+        try await client.withTransaction(deadline: confirmTimeout + .seconds(30), logger: logger) { connection in
             let rows = try await self.dueRows(connection)
             guard !rows.isEmpty else { return RelayRound() }
             var round = RelayRound(tried: rows.count)

@@ -49,8 +49,7 @@ extension QueueWorker {
         let consumerName = self.consumerName
         let logger = self.logger
         do {
-            let outcomes = try await withDeadline(attemptTimeout, "handling a batch of \(batch.count)") { [client] in
-              try await client.withTransaction(logger: logger) { connection -> [Outcome] in
+            let outcomes = try await client.withTransaction(deadline: attemptTimeout, logger: logger) { connection -> [Outcome] in
                 var outcomes: [Outcome] = []
                 for delivery in batch {
                     let messageID = delivery.properties.messageID ?? ""
@@ -72,7 +71,6 @@ extension QueueWorker {
                     }
                 }
                 return outcomes
-              }
             }
             await settle(batch, outcomes)
         } catch {
@@ -89,8 +87,7 @@ extension QueueWorker {
         let consumerName = self.consumerName
         let logger = self.logger
         do {
-            let outcomes = try await withDeadline(attemptTimeout, "handling a batch of \(batch.count)") { [client] in
-              try await client.withTransaction(logger: logger) { connection -> [Outcome] in
+            let outcomes = try await client.withTransaction(deadline: attemptTimeout, logger: logger) { connection -> [Outcome] in
                 let new = try await Inbox.claim(
                     batch: batch.map { ($0.properties.messageID ?? "", $0.properties.type) }, consumer: consumerName, on: connection, logger: logger)
                 // A message id twice in one batch is handled once: its first delivery.
@@ -117,7 +114,6 @@ extension QueueWorker {
                 }
                 try await Inbox.release(refused, consumer: consumerName, on: connection, logger: logger)
                 return outcomes
-              }
             }
             await settle(batch, outcomes)
         } catch {

@@ -119,15 +119,13 @@ public final class QueueWorker: Service {
         var pause = Duration.milliseconds(100)
         while true {
             do {
-                let isNew = try await withDeadline(attemptTimeout, "handling message \(messageID)") { [self, logger] in
-                    try await client.withTransaction(logger: logger) { connection in
-                        guard
-                            try await Inbox.claim(
-                                messageID: messageID, type: message.type, consumer: consumerName, on: connection, logger: logger)
-                        else { return false }
-                        try await handler.handle(message, connection: connection, logger: logger)
-                        return true
-                    }
+                let isNew = try await client.withTransaction(deadline: attemptTimeout, logger: logger) { [self, logger] connection in
+                    guard
+                        try await Inbox.claim(
+                            messageID: messageID, type: message.type, consumer: consumerName, on: connection, logger: logger)
+                    else { return false }
+                    try await handler.handle(message, connection: connection, logger: logger)
+                    return true
                 }
                 delivery.ack()
                 (isNew ? handled : duplicates).increment()
