@@ -5,12 +5,14 @@
 #   make test   set-up, build, every test against the real broker and databases, a smoke run, then the
 #               web front end's browser tests in headless Chromium
 #   make bench  set-up, then every benchmark (Benchmarks/run)
+#   make chaos  the fault run: documents from partner agencies while RabbitMQ, PostgreSQL and every
+#               service are killed (SIGKILL) and started again; ends `chaos: N sent, N registered, …`
 #   make build  swift build
 
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 .DEFAULT_GOAL := build
-.PHONY: run up down test bench build
+.PHONY: run up down test bench build chaos
 
 # Tests run one after another: one of them stops and restarts the shared broker.
 SWIFT_TEST_FLAGS ?= --no-parallel
@@ -33,7 +35,11 @@ test:
 	swift build --build-tests
 	set -a; . .local/env/test.env; set +a; swift test $(SWIFT_TEST_FLAGS)
 	deploy/local/smoke
+	IOFFICE_CHAOS_DOCUMENTS=300 IOFFICE_CHAOS_FAULT_SECONDS=45 deploy/local/chaos
 	deploy/local/browser-tests
+
+chaos:
+	deploy/local/chaos
 
 bench:
 	deploy/local/setup

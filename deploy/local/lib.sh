@@ -461,13 +461,22 @@ service_pid() { # svc → prints the pid of our running service, or fails
     printf '%s' "$pid"
 }
 
+supervisor_pid() { # svc → prints the pid of the service's running supervisor, or fails
+    local file="$run_dir/$1.supervisor.pid" pid
+    [[ -s "$file" ]] || return 1
+    pid="$(<"$file")"
+    [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 1
+    tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "/supervise\$" || return 1
+    printf '%s' "$pid"
+}
+
 # Starts one service in its own session (so a Ctrl-C in the terminal does not reach it; we stop it
 # in order), with its env file, appending to its log.
 service_start() { # svc config
     local svc="$1" config="$2" bin="$root/.build/$2/$1" port
     port="$(service_port "$svc")"
-    if service_pid "$svc" >/dev/null; then
-        log "$svc already running (pid $(service_pid "$svc"))"
+    if service_pid "$svc" >/dev/null || supervisor_pid "$svc" >/dev/null; then
+        log "$svc already running (pid $(service_pid "$svc" || echo "restarting"))"
         return 0
     fi
     [[ -x "$bin" ]] || die "$bin is missing: swift build -c $config"
@@ -475,13 +484,11 @@ service_start() { # svc config
     port_open "$port" && die "port $port ($svc HTTP) is in use by another program: set $(service_port_var "$svc") to a free port"
     mkdir -p "$logs_dir" "$run_dir"
     printf '\n==== %s starting %s (%s) ====\n' "$(date -Is)" "$svc" "$config" >>"$logs_dir/$svc.log"
-    # bash -c writes its own pid, then execs the service under that same pid.
-    # The outer ( … & ) makes init its parent, so no script has to reap it (no zombie to wait on).
-    rm -f "$run_dir/$svc.pid"
-    # shellcheck disable=SC2016 # expanded by the inner bash
-    (setsid bash -c 'echo $$ >"$1"; set -a; . "$2"; set +a; exec "$3"' _ \
-        "$run_dir/$svc.pid" "$env_dir/$svc.env" "$bin" \
-        </dev/null >>"$logs_dir/$svc.log" 2>&1 &)
+    # The supervisor writes its own pid and each run's service pid, and starts the service again when
+    # it dies (deploy/local/supervise). The outer ( … & ) makes init its parent, so no script reaps it.
+    rm -f "$run_dir/$svc.pid" "$run_dir/$svc.supervisor.pid"
+    (setsid "$root/deploy/local/supervise" "$svc" "$run_dir/$svc.pid" "$env_dir/$svc.env" "$bin" \
+        "$run_dir/$svc.supervisor.pid" </dev/null >>"$logs_dir/$svc.log" 2>&1 &)
     local deadline=$((SECONDS + 5))
     until [[ -s "$run_dir/$svc.pid" ]] || ((SECONDS >= deadline)); do sleep 0.1; done
     log "$svc started (pid $(<"$run_dir/$svc.pid"), log $logs_dir/$svc.log)"
@@ -533,11 +540,17 @@ print_addresses() {
 
 # SIGTERM to every running service, then SIGKILL whichever has not exited after the timeout.
 services_stop() {
-    local timeout="${IOFFICE_STOP_TIMEOUT:-20}" svc pid running=() deadline
+    local timeout="${IOFFICE_STOP_TIMEOUT:-20}" svc pid sup running=() deadline
     for svc in "${processes[@]}"; do
-        if pid="$(service_pid "$svc")"; then
-            log "stopping $svc (pid $pid)"
+        # The supervisor first, so that it does not start the service again; it passes SIGTERM on.
+        pid="$(service_pid "$svc")" || pid=""
+        if sup="$(supervisor_pid "$svc")"; then
+            kill -TERM "$sup" 2>/dev/null || true
+        elif [[ -n "$pid" ]]; then
             kill -TERM "$pid" 2>/dev/null || true
+        fi
+        if [[ -n "$pid" ]]; then
+            log "stopping $svc (pid $pid)"
             running+=("$svc:$pid")
         fi
     done
@@ -552,5 +565,12 @@ services_stop() {
             log "$svc stopped"
         fi
         rm -f "$run_dir/$svc.pid"
+    done
+    for svc in "${processes[@]}"; do
+        if sup="$(supervisor_pid "$svc")"; then
+            while kill -0 "$sup" 2>/dev/null && ((SECONDS < deadline + 5)); do sleep 0.2; done
+            kill -KILL "$sup" 2>/dev/null || true
+        fi
+        rm -f "$run_dir/$svc.supervisor.pid"
     done
 }
