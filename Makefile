@@ -35,8 +35,8 @@ test:
 	swift build --build-tests
 	set -a; . .local/env/test.env; set +a; swift test $(SWIFT_TEST_FLAGS)
 	deploy/local/smoke
-	IOFFICE_CHAOS_DOCUMENTS=300 IOFFICE_CHAOS_FAULT_SECONDS=45 deploy/local/chaos
 	deploy/local/browser-tests
+	IOFFICE_CHAOS_DOCUMENTS=300 IOFFICE_CHAOS_FAULT_SECONDS=45 deploy/local/chaos
 
 chaos:
 	deploy/local/chaos
