@@ -57,6 +57,12 @@ struct PartnerAgency {
     let name: String
     let connection: AMQPConnection
 
+    /// A partner with a code no other test (or earlier run) uses, so that its queue holds only what
+    /// this test sends it. `close()` removes its broker user and queue.
+    static func connect(name: String) async throws -> PartnerAgency {
+        try await connect(code: "P" + UUID().uuidString.prefix(8).uppercased() + ".T97", name: name)
+    }
+
     static func connect(code: String, name: String) async throws -> PartnerAgency {
         let output = try TestEnvironment.run(TestEnvironment.repoRoot + "/deploy/add-partner", ["agency", code])
         guard let url = output.split(separator: "\n").last.map(String.init) else { throw NoPartnerURL() }
@@ -67,6 +73,14 @@ struct PartnerAgency {
     }
 
     var ref: AgencyRef { AgencyRef(code: code, name: name) }
+
+    /// Deletes the partner's queues and broker user, then closes its connection.
+    func close() async {
+        try? await connection.deleteQueue(Routes.inboundQueue(of: code))
+        try? await connection.deleteQueue(Routes.inboundQueue(of: code) + ".dlq")
+        await connection.close()
+        try? await BrokerAdmin.deleteUser(code)
+    }
 
     struct NoPartnerURL: Error {}
 

@@ -35,6 +35,11 @@ public enum BrokerAdmin {
         return closed
     }
 
+    /// Deletes a broker user (a test partner's), closing its connections.
+    public static func deleteUser(_ name: String) async throws {
+        _ = try await call("DELETE", "api/users/\(name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? name)")
+    }
+
     static func call(_ method: String, _ path: String) async throws -> Data {
         let base = TestEnvironment.value("IOFFICE_BROKER_ADMIN_URL")
         guard var components = URLComponents(string: base), let user = components.user, let password = components.password

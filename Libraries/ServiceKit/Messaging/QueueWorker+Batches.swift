@@ -72,6 +72,9 @@ extension QueueWorker {
                 }
                 return outcomes
             }
+            if outcomes.contains(where: { if case .handled = $0 { true } else { false } }) {
+                await Failpoint.beforeAck.hold(logger: logger, ["queue": "\(queue)", "count": "\(batch.count)"])
+            }
             await settle(batch, outcomes)
         } catch {
             logger.notice("batch failed, handling its messages one by one", metadata: ["count": "\(batch.count)", "error": "\(error)"])
@@ -114,6 +117,9 @@ extension QueueWorker {
                 }
                 try await Inbox.release(refused, consumer: consumerName, on: connection, logger: logger)
                 return outcomes
+            }
+            if outcomes.contains(where: { if case .handled = $0 { true } else { false } }) {
+                await Failpoint.beforeAck.hold(logger: logger, ["queue": "\(queue)", "count": "\(batch.count)"])
             }
             await settle(batch, outcomes)
         } catch {

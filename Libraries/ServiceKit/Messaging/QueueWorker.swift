@@ -127,6 +127,7 @@ public final class QueueWorker: Service {
                     try await handler.handle(message, connection: connection, logger: logger)
                     return true
                 }
+                if isNew { await Failpoint.beforeAck.hold(logger: logger) }
                 delivery.ack()
                 (isNew ? handled : duplicates).increment()
                 if !isNew { logger.info("duplicate message ignored") }
