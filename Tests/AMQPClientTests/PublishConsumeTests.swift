@@ -84,7 +84,7 @@ struct PublishConsumeTests {
         try await connection.deleteQueue(queue + ".dlq")
     }
 
-    @Test func unackedDeliveryComesBackWhenItsConsumerDies() async throws {
+    @Test func unackedDeliveryComesBackWhenItsConsumersConnectionCloses() async throws {
         let publisher = try TestEnvironment.connection("redeliver-pub")
         defer { Task { await publisher.close() } }
         try await publisher.waitUntilConnected()
@@ -97,7 +97,7 @@ struct PublishConsumeTests {
         let first = try #require(
             try await collect(try await doomed.consume(queue: queue), count: 1, timeout: .seconds(5), ack: false).first)
         #expect(!first.redelivered)
-        await doomed.close()  // dies without acking
+        await doomed.close()  // goes away without acking (a real SIGKILL: DocumentsTests.KilledBeforeAckTests)
 
         let second = try #require(
             try await collect(try await publisher.consume(queue: queue), count: 1, timeout: .seconds(5)).first)

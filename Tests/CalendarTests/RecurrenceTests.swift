@@ -4,7 +4,7 @@ import Testing
 @testable import Calendar
 
 /// The RRULE subset over month and year boundaries, with exceptions, and the iCalendar text rules.
-@Suite("Recurrence and iCalendar text")
+@Suite("Recurrence and iCalendar text", .timeLimit(.minutes(2)))
 struct RecurrenceTests {
     static func at(_ text: String) -> Date {
         let formatter = DateFormatter()

@@ -4,7 +4,7 @@ import Testing
 import Yams
 
 /// `asyncapi.yaml` and the Swift types must describe the same messages, field for field.
-@Suite("asyncapi.yaml agrees with the contract types")
+@Suite("asyncapi.yaml agrees with the contract types", .timeLimit(.minutes(1)))
 struct AsyncAPIAgreementTests {
     let document: [String: Any]
     init() throws {

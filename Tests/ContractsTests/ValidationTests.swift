@@ -2,7 +2,7 @@ import Contracts
 import Foundation
 import Testing
 
-@Suite("Validation of contract messages")
+@Suite("Validation of contract messages", .timeLimit(.minutes(1)))
 struct ValidationTests {
     let now = Date(timeIntervalSince1970: 1_764_000_000)  // 2025-11-24
 
@@ -121,7 +121,7 @@ struct ValidationTests {
     }
 }
 
-@Suite("Identifiers on the wire")
+@Suite("Identifiers on the wire", .timeLimit(.minutes(1)))
 struct WireIdentifierTests {
     @Test func everyIdentifierIsWrittenInLowerCaseAndReadInAnyCase() throws {
         let id = UUID()

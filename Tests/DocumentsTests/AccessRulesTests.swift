@@ -9,7 +9,7 @@ import Testing
 
 @testable import Documents
 
-@Suite("Who may do what, over HTTP against the real database", .serialized)
+@Suite("Who may do what, over HTTP against the real database", .serialized, .timeLimit(.minutes(3)))
 struct AccessRulesTests {
     /// Logs the admin in with a changed password, and makes a specialist who has changed theirs too.
     static func people(_ client: some TestClientProtocol) async throws -> (admin: String, specialist: String, specialistPassword: String) {

@@ -4,7 +4,7 @@ import Testing
 
 @testable import Documents
 
-@Suite("Account rules without a database: lockout, unit tree, user input")
+@Suite("Account rules without a database: lockout, unit tree, user input", .timeLimit(.minutes(1)))
 struct AccountDomainTests {
     @Test(arguments: [(4, nil), (5, 60.0), (6, 120.0), (7, 240.0), (12, 3600.0), (40, 3600.0)] as [(Int, Double?)])
     func lockoutDoublesAfterTheFreeAttempts(failures: Int, seconds: Double?) {

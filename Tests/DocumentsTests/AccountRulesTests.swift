@@ -2,7 +2,7 @@ import Testing
 
 @testable import Documents
 
-@Suite("Account rules: login names, phone numbers, passwords")
+@Suite("Account rules: login names, phone numbers, passwords", .timeLimit(.minutes(1)))
 struct AccountRulesTests {
     @Test func usernameFollowsTheSeed() {
         #expect(UsernameSuggestion.suggest(fullName: "Hoàng Thị Huỳnh", unitSuffix: "LĐLĐ") { _ in false } == "hoangthihuynh.ldld")

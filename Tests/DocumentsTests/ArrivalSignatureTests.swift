@@ -8,7 +8,7 @@ import TestSupport
 
 /// Decree 30/2020: the clerk checks the signatures of electronic arrivals. Every arriving PDF goes to
 /// the real Signing service; a failed verdict shows on the file, and the clerk sends the document back.
-@Suite("Signatures of arriving documents", .serialized)
+@Suite("Signatures of arriving documents", .serialized, .timeLimit(.minutes(3)))
 struct ArrivalSignatureTests {
     struct Detail: Decodable { var state: String; var actions: [String]; var attachments: [File] }
     struct File: Decodable { var name: String; var verification: String?; var verificationNote: String? }

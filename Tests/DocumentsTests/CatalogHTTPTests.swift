@@ -6,7 +6,7 @@ import Testing
 
 @testable import Documents
 
-@Suite("Catalogs and units over HTTP against the real database", .serialized)
+@Suite("Catalogs and units over HTTP against the real database", .serialized, .timeLimit(.minutes(3)))
 struct CatalogHTTPTests {
     struct TypeRow: Decodable { var name: String; var abbreviation: String?; var isCopy: Bool }
     struct Agency: Codable { var code: String; var name: String; var active: Bool }

@@ -4,7 +4,7 @@ import Testing
 
 @testable import Documents
 
-@Suite("Catalog of document types and the roles")
+@Suite("Catalog of document types and the roles", .timeLimit(.minutes(1)))
 struct CatalogTests {
     @Test func decree30ListsEveryTypeOnce() {
         let names = DocumentTypeCatalog.decree30.map(\.name)

@@ -8,7 +8,7 @@ import Testing
 
 @testable import Documents
 
-@Suite("Another service verifies Documents' tokens with the published key", .serialized)
+@Suite("Another service verifies Documents' tokens with the published key", .serialized, .timeLimit(.minutes(3)))
 struct CrossServiceTokenTests {
     @Test func notifyAcceptsATokenIssuedHereAndRefusesATamperedOne() async throws {
         try await DocumentsHarness.with { harness in

@@ -7,7 +7,7 @@ import Testing
 
 @testable import Documents
 
-@Suite("Deadline reminders against the real database", .serialized)
+@Suite("Deadline reminders against the real database", .serialized, .timeLimit(.minutes(3)))
 struct DeadlineWatchTests {
     @Test func eachPartGetsOneDueSoonAndOneOverdueReminder() async throws {
         try await DocumentsHarness.with { harness in

@@ -5,7 +5,7 @@ import Testing
 
 @testable import Documents
 
-@Suite("Accounts over HTTP against the real database", .serialized)
+@Suite("Accounts over HTTP against the real database", .serialized, .timeLimit(.minutes(3)))
 struct FirstLoginJourneyTests {
     struct NewUnit: Encodable { var code, name, abbreviation: String; var parentId: UUID? }
     struct NewUser: Encodable {

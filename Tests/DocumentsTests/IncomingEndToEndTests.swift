@@ -9,7 +9,7 @@ import TestSupport
 @testable import Documents
 
 /// Another agency's document through the real broker and database, from its queue to "finished".
-@Suite("Incoming documents end to end", .serialized)
+@Suite("Incoming documents end to end", .serialized, .timeLimit(.minutes(3)))
 struct IncomingEndToEndTests {
     struct Item: Decodable { var id: UUID; var arrivalNumber: Int; var subject: String; var overdue: Bool }
     struct Items: Decodable { var items: [Item]; var total: Int }

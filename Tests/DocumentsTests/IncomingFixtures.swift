@@ -170,13 +170,3 @@ func withInbound<T>(
         throw error
     }
 }
-
-/// Polls `check` until it returns a value or `timeout` passes.
-func eventually<T>(timeout: Duration = .seconds(15), _ check: () async throws -> T?) async throws -> T? {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if let value = try await check() { return value }
-        try await Task.sleep(for: .milliseconds(100))
-    }
-    return nil
-}

@@ -7,7 +7,7 @@ import Testing
 @testable import Documents
 
 /// Paper documents through the HTTP API against the real database: who sees what, what each step adds.
-@Suite("Incoming documents over HTTP", .serialized)
+@Suite("Incoming documents over HTTP", .serialized, .timeLimit(.minutes(3)))
 struct IncomingHTTPTests {
     typealias Items = IncomingEndToEndTests.Items
     typealias Detail = IncomingEndToEndTests.Detail

@@ -5,7 +5,7 @@ import Testing
 @testable import Documents
 
 /// The incoming-document rules, without a database.
-@Suite("Incoming workflow")
+@Suite("Incoming workflow", .timeLimit(.minutes(1)))
 struct IncomingWorkflowTests {
     let clerk = IncomingActor(id: UUID(), roles: [.clerk])
     let head = IncomingActor(id: UUID(), roles: [.head])

@@ -10,7 +10,7 @@ import Yams
 @testable import Documents
 
 /// Every route the services register is described in `openapi.yaml`, and nothing more.
-@Suite("openapi.yaml agrees with the registered routes")
+@Suite("openapi.yaml agrees with the registered routes", .timeLimit(.minutes(3)))
 struct OpenAPIAgreementTests {
     static func described() throws -> Set<String> { try OpenAPIRoutes.described() }
     static func registered(_ router: Router<ServiceRequestContext>) -> Set<String> { OpenAPIRoutes.registered(router) }

@@ -10,7 +10,7 @@ import TestSupport
 
 /// Outgoing documents through the real database and broker: drafting, approval, issuance with the
 /// real Signing service, delivery inside the agency and to another agency, numbering, recall.
-@Suite("Outgoing documents, end to end", .serialized)
+@Suite("Outgoing documents, end to end", .serialized, .timeLimit(.minutes(3)))
 struct OutgoingEndToEndTests {
     typealias O = Outgoing
 

@@ -5,7 +5,7 @@ import Testing
 @testable import Documents
 
 /// The pure rules of outgoing documents: electronic or paper, the symbol, the approval steps.
-@Suite("Outgoing document rules")
+@Suite("Outgoing document rules", .timeLimit(.minutes(1)))
 struct OutgoingRulesTests {
     struct PaperCase: Sendable, CustomTestStringConvertible {
         var type: String?

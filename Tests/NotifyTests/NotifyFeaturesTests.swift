@@ -9,7 +9,7 @@ import TestSupport
 @testable import Notify
 
 /// Executive information, the news board and chat over HTTP against the real database.
-@Suite("Executive information, news board and chat", .serialized)
+@Suite("Executive information, news board and chat", .serialized, .timeLimit(.minutes(3)))
 struct NotifyFeaturesTests {
     static let unit = UUID()
     static let (head, clerk, specialist, outsider) = (UUID(), UUID(), UUID(), UUID())

@@ -21,7 +21,7 @@ let notifyLogger: Logger = {
 
 /// Notify's queues, database and API against the real broker and PostgreSQL, with a simulated SMS
 /// gateway that holds only the rights `deploy/add-partner sms-gateway` gives it.
-@Suite("Notify through the real broker", .serialized)
+@Suite("Notify through the real broker", .serialized, .timeLimit(.minutes(3)))
 struct NotifyFlowTests {
     static let people = (withPhone: UUID(), withoutPhone: UUID(), sender: UUID())
 

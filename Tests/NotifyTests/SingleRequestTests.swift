@@ -10,7 +10,7 @@ import TestSupport
 
 /// A request handled on its own (what the worker falls back to when a batch fails) is written as a
 /// batch of one: the same rows, and the same request twice adds nothing.
-@Suite("One notification request on its own")
+@Suite("One notification request on its own", .timeLimit(.minutes(3)))
 struct SingleRequestTests {
     @Test func aRequestAloneIsWrittenAsABatchOfOne() async throws {
         try await withFreshSchema(component: "notify", migrations: NotifyMigrations.all, logger: notifyLogger) { database in

@@ -4,7 +4,7 @@ import Testing
 
 /// The SMS text rules over real Vietnamese: every vowel with every tone, capitals, đ, punctuation, emoji,
 /// and the 160-character limit at its boundary.
-@Suite("SMS text for a phone")
+@Suite("SMS text for a phone", .timeLimit(.minutes(1)))
 struct SmsTextTests {
     struct Case: Sendable, CustomTestStringConvertible {
         var input: String

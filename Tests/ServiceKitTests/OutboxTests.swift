@@ -5,7 +5,7 @@ import ServiceKit
 import Testing
 import TestSupport
 
-@Suite("Transactional outbox against the real database and broker")
+@Suite("Transactional outbox against the real database and broker", .timeLimit(.minutes(3)))
 struct OutboxTests {
     @Test func eventCommittedWhileTheRelayIsStoppedReachesTheBrokerExactlyOnce() async throws {
         try await withDatabase { client in

@@ -5,7 +5,7 @@ import ServiceKit
 import Testing
 import TestSupport
 
-@Suite("Consumers: inbox, dead-lettering, retries, against the real database and broker")
+@Suite("Consumers: inbox, dead-lettering, retries, against the real database and broker", .timeLimit(.minutes(3)))
 struct QueueWorkerTests {
     /// Publishes a JSON test message with the given id.
     func send(_ connection: AMQPConnection, _ queue: String, id: String, body: String) async throws {
@@ -24,14 +24,17 @@ struct QueueWorkerTests {
         }
     }
 
-    @Test func consumerKilledBeforeItsAckGetsTheMessageAgainAndTheInboxPreventsASecondEffect() async throws {
+    /// The in-process half of the inbox's promise (the real process killed with SIGKILL between commit
+    /// and ack is DocumentsTests' KilledBeforeAckTests): a first consumer committed the effect, and its
+    /// connection went away before the ack.
+    @Test func aMessageCommittedByAConsumerThatLostItsConnectionBeforeTheAckIsRedeliveredAndAddsNoSecondEffect() async throws {
         try await withDatabase { client in
             try await withTestQueue("inbox") { connection, queue in
                 let table = try await createEffectsTable(client)
                 let handler = RecordingHandler(table: table)
                 try await send(connection, queue, id: "msg-1", body: "{\"value\":\"một\"}")
 
-                // First consumer: handles and commits, then dies before acking.
+                // First consumer: handles and commits, then loses its connection before acking.
                 let doomed = try TestEnvironment.connection("inbox-doomed")
                 try await doomed.waitUntilConnected()
                 let first = try #require(try await collect(try await doomed.consume(queue: queue), count: 1, timeout: .seconds(5), ack: false).first)
@@ -41,15 +44,27 @@ struct QueueWorkerTests {
                         IncomingMessageFixture.make(first), connection: db, logger: testLogger)
                 }
                 await doomed.close()
+                // The broker has it back (ready again, not merely unacked).
+                #expect(try await eventually { try await connection.queueStatus(queue).messageCount == 1 ? true : nil } == true)
 
-                // The broker redelivers it; the worker finds it in the inbox, acks, and adds no effect.
+                // The worker receives it again, finds it in the inbox and acks it without a second effect.
+                // Its connection is closed before the queue is read: whatever it had not acked would be
+                // back in the queue then, so an empty queue means the redelivery was acked.
+                let workerConnection = try TestEnvironment.connection("inbox-worker")
+                try await workerConnection.waitUntilConnected()
                 let worker = QueueWorker(
-                    queue: queue, consumerConnection: connection, publisher: connection, client: client, handler: handler,
+                    queue: queue, consumerConnection: workerConnection, publisher: connection, client: client, handler: handler,
                     logger: testLogger)
-                try await runWorker(worker) { try await connection.queueStatus(queue).messageCount == 0 }
+                let running = Task { try await worker.run() }
+                _ = try await eventually { try await connection.queueStatus(queue).messageCount == 0 ? true : nil }
+                try await Task.sleep(for: .milliseconds(500))
+                running.cancel()
+                _ = try? await running.value
+                await workerConnection.close()
                 try await Task.sleep(for: .milliseconds(300))
+                #expect(try await connection.queueStatus(queue).messageCount == 0, "the redelivered message was never acked")
                 #expect(try await count(client, "select count(*)::int from \(table)") == 1)
-                #expect(try await connection.queueStatus(queue).messageCount == 0)
+                #expect(try await count(client, "select count(*)::int from inbox where message_id = 'msg-1' and consumer = '\(queue)'") == 1)
             }
         }
     }

@@ -33,7 +33,7 @@ enum Fixtures {
     static func bytes(_ name: String) throws -> [UInt8] { Array(try data(name)) }
 }
 
-@Suite("Every fixture gives its expected verdict and reasons")
+@Suite("Every fixture gives its expected verdict and reasons", .timeLimit(.minutes(2)))
 struct FixtureVerificationTests {
     func verify(_ document: SignedDocument, trust: FixtureTrust? = nil) throws -> (Verdict, [SignatureFinding]) {
         let findings = try (trust ?? FixtureTrust.make()).verifier.verify(document)

@@ -5,7 +5,7 @@ import Testing
 @testable import Signing
 
 /// Mutated PDFs and CMS blobs: every one gets a report, none crashes or hangs the verifier.
-@Suite("Hostile input")
+@Suite("Hostile input", .timeLimit(.minutes(2)))
 struct HostileInputTests {
     /// A small deterministic generator (SplitMix64), so a failure can be replayed.
     struct Seeded: RandomNumberGenerator {
@@ -80,7 +80,7 @@ struct HostileInputTests {
     }
 }
 
-@Suite("Reason codes are described")
+@Suite("Reason codes are described", .timeLimit(.minutes(2)))
 struct ReasonCodeTests {
     @Test func everyReasonCodeIsListedInOpenAPIAndHasASentence() throws {
         let openapi = OpenAPI.yaml

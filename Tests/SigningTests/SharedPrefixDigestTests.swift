@@ -5,7 +5,7 @@ import Testing
 
 /// The digests hashed once over the signatures' shared bytes are the digests of each signature's own
 /// bytes, and a signature checked with one gives the same finding as OpenSSL reading the content.
-@Suite("Shared-prefix digests of a PDF's signatures")
+@Suite("Shared-prefix digests of a PDF's signatures", .timeLimit(.minutes(2)))
 struct SharedPrefixDigestTests {
     @Test(arguments: ["two-signatures.pdf", "bench-1mb-two-signatures.pdf", "one-signature.pdf", "tampered.pdf"])
     func eachDigestIsTheDigestOfThatSignaturesBytes(fixture: String) throws {

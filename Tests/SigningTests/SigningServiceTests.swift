@@ -14,7 +14,7 @@ import TestSupport
 @testable import Signing
 
 /// The Signing service's HTTP routes and queue against the real database and broker.
-@Suite("Signing over HTTP and the queue", .serialized)
+@Suite("Signing over HTTP and the queue", .serialized, .timeLimit(.minutes(3)))
 struct SigningServiceTests {
     static let logger: Logger = {
         var logger = Logger(label: "signing-tests")

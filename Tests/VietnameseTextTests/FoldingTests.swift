@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import VietnameseText
 
-@Suite("Vietnamese folding for SMS, login names and search")
+@Suite("Vietnamese folding for SMS, login names and search", .timeLimit(.minutes(1)))
 struct FoldingTests {
     @Test(arguments: [
         ("Hoàng Thị Huỳnh", "Hoang Thi Huynh"),
