@@ -16,8 +16,8 @@ struct ArrivalSignatureTests {
     @Test func aTamperedArrivalIsFlaggedAndReturnedToTheSenderWithTheReason() async throws {
         let ourCode = IncomingEndToEndTests.ourCode()
         try await DocumentsHarness.with(us: AgencyRef(code: ourCode, name: "Liên đoàn")) { harness in
-            let partner = try await PartnerAgency.connect(code: "000.00.00.T94", name: "Sở Tài chính tỉnh Cao Bằng")
-            defer { Task { await partner.connection.close() } }
+            let partner = try await PartnerAgency.connect(name: "Sở Tài chính tỉnh Cao Bằng")
+            defer { Task { await partner.close() } }
             try await harness.application.test(.router) { client in
                 let office = try await Office.make(client)
                 _ = try await client.send(

@@ -25,8 +25,8 @@ struct IncomingEndToEndTests {
     @Test func fromTheSendersQueueToFinishedWithEveryStatusBackInOrder() async throws {
         let ourCode = Self.ourCode()
         try await DocumentsHarness.with(us: AgencyRef(code: ourCode, name: "Liên đoàn")) { harness in
-            let partner = try await PartnerAgency.connect(code: "000.00.00.T97", name: "Ủy ban nhân dân tỉnh Cao Bằng")
-            defer { Task { await partner.connection.close() } }
+            let partner = try await PartnerAgency.connect(name: "Ủy ban nhân dân tỉnh Cao Bằng")
+            defer { Task { await partner.close() } }
             try await harness.application.test(.router) { client in
                 let office = try await Office.make(client)
                 #expect(
@@ -92,9 +92,9 @@ struct IncomingEndToEndTests {
         let ourCode = Self.ourCode()
         try await DocumentsHarness.with(us: AgencyRef(code: ourCode, name: "Liên đoàn")) { harness in
             let database = harness.database
-            let partner = try await PartnerAgency.connect(code: "000.00.00.T96", name: "Sở Nội vụ tỉnh Cao Bằng")
-            let stranger = try await PartnerAgency.connect(code: "000.00.00.T95", name: "Cơ quan lạ")
-            defer { Task { await partner.connection.close(); await stranger.connection.close() } }
+            let partner = try await PartnerAgency.connect(name: "Sở Nội vụ tỉnh Cao Bằng")
+            let stranger = try await PartnerAgency.connect(name: "Cơ quan lạ")
+            defer { Task { await partner.close(); await stranger.close() } }
             try await harness.application.test(.router) { client in
                 let office = try await Office.make(client)
                 for agency in [partner, ] {
@@ -143,8 +143,8 @@ struct IncomingEndToEndTests {
         let ourCode = Self.ourCode()
         try await DocumentsHarness.with(us: AgencyRef(code: ourCode, name: "Liên đoàn")) { harness in
             let database = harness.database
-            let partner = try await PartnerAgency.connect(code: "000.00.00.T94", name: "Sở Y tế tỉnh Cao Bằng")
-            defer { Task { await partner.connection.close() } }
+            let partner = try await PartnerAgency.connect(name: "Sở Y tế tỉnh Cao Bằng")
+            defer { Task { await partner.close() } }
             try await harness.application.test(.router) { client in
                 let office = try await Office.make(client)
                 _ = try await client.send(.post, "/api/v1/agencies", token: office.admin, json: Agency(code: partner.code, name: partner.name))
@@ -176,8 +176,8 @@ struct IncomingEndToEndTests {
     @Test func aPartnersDocumentIdIsEchoedInEveryStatusExactlyAsItWroteItAndOurIdsGoOutInLowerCase() async throws {
         let ourCode = Self.ourCode()
         try await DocumentsHarness.with(us: AgencyRef(code: ourCode, name: "Liên đoàn")) { harness in
-            let partner = try await PartnerAgency.connect(code: "000.00.00.T93", name: "Sở Tư pháp tỉnh Cao Bằng")
-            defer { Task { await partner.connection.close() } }
+            let partner = try await PartnerAgency.connect(name: "Sở Tư pháp tỉnh Cao Bằng")
+            defer { Task { await partner.close() } }
             try await harness.application.test(.router) { client in
                 let office = try await Office.make(client)
                 _ = try await client.send(.post, "/api/v1/agencies", token: office.admin, json: Agency(code: partner.code, name: partner.name))

@@ -18,8 +18,8 @@ struct OutgoingEndToEndTests {
         let ourCode = IncomingEndToEndTests.ourCode()
         try await DocumentsHarness.with(us: AgencyRef(code: ourCode, name: "Liên đoàn Lao động tỉnh Cao Bằng")) { harness in
             let database = harness.database
-            let partner = try await PartnerAgency.connect(code: "000.00.00.T96", name: "Ủy ban nhân dân tỉnh Cao Bằng")
-            defer { Task { await partner.connection.close() } }
+            let partner = try await PartnerAgency.connect(name: "Ủy ban nhân dân tỉnh Cao Bằng")
+            defer { Task { await partner.close() } }
             try await harness.application.test(.router) { client in
                 let people = try await OutgoingOffice.make(client)
                 let office = people.office
@@ -85,7 +85,6 @@ struct OutgoingEndToEndTests {
                         #expect(pending.items.map(\.id) == [internalCopy])
 
                         // The other agency's queue has the document with its number and symbol.
-                        // This document: the partner's queue is shared by every run against this broker.
                         let subject = "Quyết định kiện toàn Ban Chấp hành công đoàn cơ sở"
                         let consumer = try await partner.connection.consume(queue: Routes.inboundQueue(of: partner.code))
                         let delivered = try await collect(consumer, timeout: .seconds(15)) { deliveries in
@@ -238,8 +237,8 @@ struct OutgoingEndToEndTests {
         let ourCode = IncomingEndToEndTests.ourCode()
         try await DocumentsHarness.with(environment: ["IOFFICE_DIGITAL_SIGNATURES": "off"], us: AgencyRef(code: ourCode, name: "Liên đoàn")) { harness in
             let database = harness.database
-            let partner = try await PartnerAgency.connect(code: "000.00.00.T95", name: "Sở Nội vụ tỉnh Cao Bằng")
-            defer { Task { await partner.connection.close() } }
+            let partner = try await PartnerAgency.connect(name: "Sở Nội vụ tỉnh Cao Bằng")
+            defer { Task { await partner.close() } }
             try await harness.application.test(.router) { client in
                 let office = try await Office.make(client)
                 _ = try await client.send(
