@@ -6,8 +6,10 @@
  * publish: confirm mode; `count` persistent 1 KB messages (content_type application/json, a
  *          message_id each) to the default exchange with routing key <queue>, mandatory; at most
  *          `window` unconfirmed. Timed from the first publish to the last confirm.
- * consume: prefetch `window`, ack each delivery. Timed from right before basic.consume to the
- *          last ack written.
+ * consume: prefetch `window`; acks coalesced into `multiple` acks as the Swift client does: one
+ *          for everything read so far whenever nothing more is buffered to read, or half the window
+ *          is unacked, and one after the last delivery. Timed from right before basic.consume to the
+ *          return of the write of the last ack.
  *
  * Prints `msgs_per_s: <int>` and `count: <n>` on stdout. The queue (a durable quorum queue) is
  * prepared by Benchmarks/run; this program does not declare it. Errors: message on stderr, exit 1.
@@ -219,15 +221,20 @@ static void run_consume(amqp_connection_state_t conn, const char *queue, long co
                        0 /* no_ack */, 0 /* exclusive */, amqp_empty_table);
     die_reply(amqp_get_rpc_reply(conn), "basic.consume");
 
-    long received = 0;
+    long received = 0, unacked = 0;
     while (received < count) {
         amqp_envelope_t envelope;
         amqp_maybe_release_buffers(conn);
         amqp_rpc_reply_t reply = amqp_consume_message(conn, &envelope, NULL, 0);
         if (reply.reply_type == AMQP_RESPONSE_NORMAL) {
-            die_status(amqp_basic_ack(conn, envelope.channel, envelope.delivery_tag, 0), "basic.ack");
-            amqp_destroy_envelope(&envelope);
             received++;
+            unacked++;
+            int idle = !amqp_data_in_buffer(conn) && !amqp_frames_enqueued(conn);
+            if (idle || unacked >= window / 2 || received == count) {
+                die_status(amqp_basic_ack(conn, envelope.channel, envelope.delivery_tag, 1 /* multiple */), "basic.ack");
+                unacked = 0;
+            }
+            amqp_destroy_envelope(&envelope);
             continue;
         }
         if (reply.reply_type == AMQP_RESPONSE_LIBRARY_EXCEPTION &&

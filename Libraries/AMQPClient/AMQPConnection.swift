@@ -59,6 +59,14 @@ public final class AMQPConnection: Sendable {
         }
     }
 
+    /// Returns once every ack given on this connection's deliveries so far is written to the socket
+    /// (acks are otherwise gathered into `multiple` acks and sent when the connection's thread next turns).
+    public func flushAcks() async {
+        await withCheckedContinuation { continuation in
+            engine.mailbox.send(.flushAcks(continuation))
+        }
+    }
+
     /// Declares exchanges, queues (with their dead-letter queues) and bindings, now and after every reconnect.
     /// While disconnected it is only recorded, and declared at the next connect.
     public func declare(_ topology: Topology) async throws {

@@ -44,6 +44,9 @@ extension ConnectionEngine {
         case .cancel(let id, let continuation):
             defer { continuation.resume() }  // whatever happens to the connection
             try cancel(consumerID: id)
+        case .flushAcks(let continuation):
+            defer { continuation.resume() }  // written, or the connection is gone and the broker requeues
+            try sendCollectedAcks()
         case .shutdown(let continuation):
             stopping = true
             shutdownWaiters.append(continuation)

@@ -9,6 +9,8 @@ enum Command {
     case rpc(RPCOperation)
     case consume(ConsumerRegistration, CheckedContinuation<Void, any Error>?)
     case cancel(consumerID: UInt64, CheckedContinuation<Void, Never>)
+    /// Answered once the acks queued before it are written to the socket.
+    case flushAcks(CheckedContinuation<Void, Never>)
     case shutdown(CheckedContinuation<Void, Never>)
 
     /// Answers the waiting caller with `error`; used when the command cannot run.
@@ -23,6 +25,7 @@ enum Command {
             registration.buffer.finish(throwing: error)
             continuation?.resume(throwing: error)
         case .cancel(_, let continuation): continuation.resume()
+        case .flushAcks(let continuation): continuation.resume()
         case .shutdown(let continuation): continuation.resume()
         }
     }

@@ -3,12 +3,15 @@
 Partner agencies publish documents to us with publisher confirms while a driver kills (SIGKILL) and
 starts again RabbitMQ, PostgreSQL and each service at random moments. Then a checker proves, from the
 databases and the queues, that every document was registered exactly once with gapless arrival
-numbers, that every partner got its `accepted` status, that every outbox is empty, that nothing but
-the messages sent malformed on purpose is in a dead-letter queue, and that every service answers.
+numbers, that every partner got its `accepted` status, that every notification request (some sent
+twice on purpose, under a new message id) became exactly one in-app message per recipient, that every
+outbox is empty, that nothing but the messages sent malformed on purpose is in a dead-letter queue,
+and that every service answers.
 The last line is `chaos: N sent, N registered, 0 lost, 0 duplicated, numbering gapless`; the exit
 status is 1 when any check failed.
 
-Environment: IOFFICE_CHAOS_DOCUMENTS (default 3000), IOFFICE_CHAOS_PARTNERS (3),
+Environment: IOFFICE_CHAOS_DOCUMENTS (default 3000), IOFFICE_CHAOS_NOTIFICATIONS (a third of the
+documents), IOFFICE_CHAOS_PARTNERS (3),
 IOFFICE_CHAOS_SEED (random), IOFFICE_CHAOS_FAULT_SECONDS (120: how long faults are injected; the
 documents are sent over most of it), IOFFICE_CHAOS_SETTLE_SECONDS (300: how long the system may
 take to converge once the faults stop).
@@ -124,6 +127,58 @@ def document(partner, ours, index):
     }
 
 
+def connect(url):
+    """A blocking connection with publisher confirms, retried until the broker answers."""
+    while True:
+        try:
+            connection = pika.BlockingConnection(pika.URLParameters(url + "?heartbeat=10&connection_attempts=1"))
+            channel = connection.channel()
+            channel.confirm_delivery()
+            return connection, channel
+        except Exception:
+            time.sleep(0.5)
+
+
+def publish_all(url, user, messages, spread):
+    """Each (message id, exchange, routing key, type, body) until the broker confirms it; a message whose
+    outcome is unknown is sent again with the same message id, which the receiver's inbox ignores."""
+    connection, channel = connect(url)
+    pause = spread / max(1, len(messages))
+    for message_id, exchange, routing_key, kind, body in messages:
+        time.sleep(pause)
+        while True:
+            try:
+                channel.basic_publish(
+                    exchange, routing_key, body, mandatory=True,
+                    properties=pika.BasicProperties(
+                        message_id=message_id, type=kind, content_type="application/json",
+                        user_id=user, delivery_mode=2, app_id="chaos", timestamp=int(time.time())))
+                break
+            except Exception:
+                try:
+                    connection.close()
+                except Exception:
+                    pass
+                time.sleep(0.3)
+                connection, channel = connect(url)
+    try:
+        connection.close()
+    except Exception:
+        pass
+
+
+def notification_request(run, index, rng):
+    """A notification request from "Documents" to one to three people, in the app only (no SMS gateway
+    runs locally)."""
+    return {
+        "requestId": str(uuid.uuid4()),
+        "recipients": [str(uuid.uuid4()) for _ in range(rng.randint(1, 3))],
+        "channels": ["inApp"],
+        "title": f"Chaos {run} #{index + 1}",
+        "body": "Thông báo thử nghiệm chịu lỗi: văn bản đến cần xử lý",
+    }
+
+
 class Partner:
     """One agency: publishes its documents with confirms, and reads the statuses sent back to it."""
 
@@ -136,41 +191,12 @@ class Partner:
         self.stop = threading.Event()
 
     def connect(self):
-        while True:
-            try:
-                connection = pika.BlockingConnection(pika.URLParameters(self.url + "?heartbeat=10&connection_attempts=1"))
-                channel = connection.channel()
-                channel.confirm_delivery()
-                return connection, channel
-            except Exception:
-                time.sleep(0.5)
+        return connect(self.url)
 
     def publish_all(self, bodies, spread):
-        """Each message until the broker confirms it; a message whose outcome is unknown is sent again
-        with the same message id, which the receiver's inbox ignores."""
-        connection, channel = self.connect()
-        pause = spread / max(1, len(bodies))
-        for message_id, kind, body in bodies:
-            time.sleep(pause)
-            while True:
-                try:
-                    channel.basic_publish(
-                        "ioffice.exchange", f"document.{self.ours}", body, mandatory=True,
-                        properties=pika.BasicProperties(
-                            message_id=message_id, type="document.v1", content_type="application/json",
-                            user_id=self.code, delivery_mode=2, app_id="chaos", timestamp=int(time.time())))
-                    break
-                except Exception:
-                    try:
-                        connection.close()
-                    except Exception:
-                        pass
-                    time.sleep(0.3)
-                    connection, channel = self.connect()
-        try:
-            connection.close()
-        except Exception:
-            pass
+        publish_all(self.url, self.code, [
+            (message_id, "ioffice.exchange", f"document.{self.ours}", "document.v1", body)
+            for message_id, _, body in bodies], spread)
 
     def read_statuses(self):
         queue = f"documents.inbound.{self.code}"
@@ -245,16 +271,19 @@ def main():
     partner_count = int(os.environ.get("IOFFICE_CHAOS_PARTNERS", "3"))
     settle = int(os.environ.get("IOFFICE_CHAOS_SETTLE_SECONDS", "300"))
     fault_seconds = int(os.environ.get("IOFFICE_CHAOS_FAULT_SECONDS", "120"))
+    notifications = int(os.environ.get("IOFFICE_CHAOS_NOTIFICATIONS", str(max(1, total // 3))))
     seed = int(os.environ.get("IOFFICE_CHAOS_SEED", str(random.randrange(1 << 30))))
     rng = random.Random(seed)
-    if not 1 <= total <= 100_000 or not 1 <= partner_count <= 20:
-        sys.exit("chaos: IOFFICE_CHAOS_DOCUMENTS must be 1..100000 and IOFFICE_CHAOS_PARTNERS 1..20")
+    if not 1 <= total <= 100_000 or not 0 <= notifications <= 100_000 or not 1 <= partner_count <= 20:
+        sys.exit("chaos: IOFFICE_CHAOS_DOCUMENTS must be 1..100000, IOFFICE_CHAOS_NOTIFICATIONS 0..100000 "
+                 "and IOFFICE_CHAOS_PARTNERS 1..20")
     documents_env = read_env("documents")
     ours = documents_env["IOFFICE_AGENCY_CODE"]
     databases = {svc: read_env(svc)["IOFFICE_DATABASE_URL"] for svc in SERVICES}
     admin = BrokerAdmin()
     run = "".join(rng.choice("ABCDEFGHJKLMNPQRSTUVWXYZ") for _ in range(4))
-    log(f"seed {seed}, run {run}: {total} documents from {partner_count} partner agencies to {ours}")
+    log(f"seed {seed}, run {run}: {total} documents from {partner_count} partner agencies to {ours}, "
+        f"{notifications} notification requests")
 
     partners = []
     for index in range(partner_count):
@@ -285,18 +314,34 @@ def main():
         plans[partner.code].insert(rng.randrange(len(plans[partner.code]) + 1),
                                    (str(uuid.uuid4()), "malformed", b"{ not json"))
 
+    # Notification requests as Documents sends them (its broker user), one in ten sent a second time under
+    # a new message id: Notify must know it by its request id.
+    requests = [notification_request(run, index, rng) for index in range(notifications)]
+    notify_plan = [(str(uuid.uuid4()), "ioffice.events", "notification.requested", "notification-request.v1",
+                    json.dumps(request, ensure_ascii=False).encode()) for request in requests]
+    for request in requests[::10]:
+        notify_plan.insert(rng.randrange(len(notify_plan) + 1),
+                           (str(uuid.uuid4()), "ioffice.events", "notification.requested", "notification-request.v1",
+                            json.dumps(request, ensure_ascii=False).encode()))
+    expected_messages = {(request["requestId"], person) for request in requests for person in request["recipients"]}
+    documents_url = documents_env["IOFFICE_AMQP_URL"]
+    documents_user = urllib.parse.unquote(urllib.parse.urlsplit(documents_url).username or "")
+    inbox_sql = f"select request_id, user_id from messages where title like 'Chaos {run} #%'"
+
     faults = Faults(rng)
     fault_thread = threading.Thread(target=faults.run, daemon=True)
     readers = [threading.Thread(target=p.read_statuses, daemon=True) for p in partners]
     # Sending is spread over most of the fault window, so that faults hit arrivals, not just a backlog.
     publishers = [threading.Thread(target=p.publish_all, args=(plans[p.code], fault_seconds * 0.8)) for p in partners]
+    publishers.append(threading.Thread(
+        target=publish_all, args=(documents_url, documents_user, notify_plan, fault_seconds * 0.8)))
     started = time.monotonic()
     fault_thread.start()
     for thread in readers + publishers:
         thread.start()
     for thread in publishers:
         thread.join()
-    log(f"all {total + malformed} messages confirmed by the broker after {time.monotonic() - started:.0f} s")
+    log(f"all {total + malformed + len(notify_plan)} messages confirmed by the broker after {time.monotonic() - started:.0f} s")
     time.sleep(max(0, fault_seconds - (time.monotonic() - started)))  # faults go on while the backlog drains
     faults.stop.set()
     fault_thread.join()
@@ -308,13 +353,16 @@ def main():
         try:
             registered = int(psql(databases["documents"], f"select count(*) from incoming_documents where sender_code in ({codes})"))
             outboxes = sum(int(psql(url, f"select count(*) from outbox where {fresh[svc]}")) for svc, url in databases.items())
+            delivered = int(psql(databases["notify"], f"select count(*) from ({inbox_sql}) m"))
         except Exception:
-            registered, outboxes = -1, -1
+            registered, outboxes, delivered = -1, -1, -1
         accepted = sum(len(p.accepted & set(p.sent)) for p in partners)
-        if registered == total and outboxes == 0 and accepted == total and all(ready(s) for s in SERVICES):
+        if (registered == total and outboxes == 0 and accepted == total and delivered == len(expected_messages)
+                and all(ready(s) for s in SERVICES)):
             break
         if time.monotonic() > deadline:
-            log(f"not settled after {settle} s: {registered} registered, {outboxes} outbox rows, {accepted} accepted")
+            log(f"not settled after {settle} s: {registered} registered, {outboxes} outbox rows, {accepted} accepted, "
+                f"{delivered} of {len(expected_messages)} in-app messages")
             break
         time.sleep(2)
     time.sleep(6)  # the management API's queue counts lag a few seconds
@@ -340,6 +388,13 @@ def main():
                 "or count(*) filter (where arrival_number is null) > 0")
     if gaps:
         failures.append(f"arrival numbering has gaps or repeats: {gaps}")
+    inbox_rows = [tuple(row.split("|")) for row in psql(databases["notify"], inbox_sql).splitlines() if row]
+    inbox = set(inbox_rows)
+    messages_lost = len(expected_messages - inbox)
+    messages_doubled = len(inbox_rows) - len(inbox)
+    if messages_lost or messages_doubled or inbox - expected_messages:
+        failures.append(f"notifications: {messages_lost} in-app messages lost, {messages_doubled} doubled, "
+                        f"{len(inbox - expected_messages)} never requested")
     pending = psql(databases["documents"],
                    "select count(*) from incoming_attachments a join incoming_documents d on d.id = a.document_id "
                    f"where d.sender_code in ({codes}) and a.verification = 'pending'")
@@ -372,6 +427,9 @@ def main():
     for failure in failures:
         log(f"FAIL {failure}")
     numbering = "numbering gapless" if not gaps else "numbering BROKEN"
+    print(f"chaos: {notifications} notification requests ({len(notify_plan) - notifications} sent twice), "
+          f"{len(inbox & expected_messages)} of {len(expected_messages)} in-app messages, {messages_lost} lost, "
+          f"{messages_doubled} doubled")
     print(f"chaos: {total} sent, {len(registered_ids & sent_ids)} registered, {lost} lost, {duplicated} duplicated, {numbering}")
     sys.exit(1 if failures else 0)
 
