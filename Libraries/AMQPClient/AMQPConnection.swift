@@ -8,7 +8,7 @@ import Synchronization
 /// them, and many may be in flight at once. RabbitMQ advises separate connections for publishing and
 /// consuming, so that flow control on publishers never stalls deliveries.
 public final class AMQPConnection: Sendable {
-    private let engine: ConnectionEngine
+    let engine: ConnectionEngine
     private let nextConsumerID = Atomic<UInt64>(1)
 
     /// Starts connecting in the background; see `waitUntilConnected`.

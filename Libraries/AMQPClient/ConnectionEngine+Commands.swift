@@ -92,6 +92,7 @@ extension ConnectionEngine {
             consumerByChannel[settlement.channel] != nil
         else { return }
         unsettledDeliveries = max(0, unsettledDeliveries - 1)
+        settlementPollMilliseconds = 2
         let isAck = if case .ack = settlement.kind { true } else { false }
         if ackWindows[settlement.channel, default: AckWindow()].settle(settlement.deliveryTag, ack: isAck),
             case .nack(let requeue) = settlement.kind

@@ -22,6 +22,8 @@ final class ConnectionEngine: @unchecked Sendable {
     let mailbox = Mailbox()
     let connected = Atomic<Bool>(false)
     let connectCount = Atomic<Int>(0)
+    /// Times the thread woke from poll(2) with the socket connected, for the test that it does not spin.
+    let wakeups = Atomic<Int>(0)
     /// What failed to be declared or re-attached on the current connection, for readiness: read from
     /// any thread, written by the connection thread.
     let problems = Mutex<[String]>([])
@@ -51,6 +53,10 @@ final class ConnectionEngine: @unchecked Sendable {
     var readyDeliveries: [UInt64: [AMQPDelivery]] = [:]
     /// Deliveries handed to readers and not yet settled: while any are, the thread polls for their acks.
     var unsettledDeliveries = 0
+    /// That poll's period: 2 ms while acks keep coming, so they travel in `multiple` batches soon after
+    /// they are given; doubling up to 100 ms while readers hold deliveries without settling any (a slow
+    /// handler), so that a held delivery does not keep the thread waking 500 times a second.
+    var settlementPollMilliseconds: Int32 = 2
 
     struct ConsumerState {
         var registration: ConsumerRegistration
@@ -125,9 +131,11 @@ final class ConnectionEngine: @unchecked Sendable {
                 pollfd(fd: mailbox.wakeReadFD, events: Int16(POLLIN), revents: 0),
             ]
             let heartbeat = configuration.heartbeatSeconds
-            let timeout = unsettledDeliveries > 0 ? 2 : heartbeat > 0 ? min(1000, heartbeat * 500) : 1000
-            _ = poll(&fds, 2, Int32(timeout))
+            let timeout = unsettledDeliveries > 0 ? settlementPollMilliseconds : Int32(heartbeat > 0 ? min(1000, heartbeat * 500) : 1000)
+            let ready = poll(&fds, 2, timeout)
+            wakeups.add(1, ordering: .relaxed)
             mailbox.awoke()
+            if ready == 0, unsettledDeliveries > 0 { settlementPollMilliseconds = min(settlementPollMilliseconds * 2, 100) }
             if fds[0].revents != 0 {
                 lastHeardFrom = .now
             } else if fds[1].revents != 0 {
@@ -168,6 +176,7 @@ final class ConnectionEngine: @unchecked Sendable {
 
     /// Gives each consumer what arrived for it in this batch.
     func handOverDeliveries() {
+        if !readyDeliveries.isEmpty { settlementPollMilliseconds = 2 }
         for (id, deliveries) in readyDeliveries {
             unsettledDeliveries += deliveries.count
             consumers[id]?.registration.buffer.yield(contentsOf: deliveries)

@@ -1,4 +1,4 @@
-import AMQPClient
+@testable import AMQPClient
 import Foundation
 import Testing
 import TestSupport
@@ -26,6 +26,31 @@ struct ConnectionFaultTests {
             if case .unroutable = results[2] {} else { Issue.record("third should be unroutable, got \(String(describing: results[2]))") }
             let depth = try await connection.queueStatus(queue).messageCount
             #expect(depth == 1)
+        }
+    }
+
+    @Test func aDeliveryHeldUnsettledDoesNotKeepTheConnectionThreadSpinningAndItsLateAckStillGoesOut() async throws {
+        try await withTestQueue("held") { connection, queue in
+            try await connection.publish(Array("x".utf8), exchange: "", routingKey: queue, properties: AMQPProperties(messageID: "held-1"))
+            let reader = try TestEnvironment.connection("held-reader")
+            defer { Task { await reader.close() } }
+            try await reader.waitUntilConnected()
+            let consumer = try await reader.consume(queue: queue)
+            var iterator = consumer.makeAsyncIterator()
+            let held = try #require(try await iterator.next())
+            // A slow handler holds it for 3 s: polling for its ack every 2 ms would wake the thread ~1,500 times.
+            try await Task.sleep(for: .milliseconds(500))
+            let before = reader.engine.wakeups.load(ordering: .relaxed)
+            try await Task.sleep(for: .seconds(3))
+            let woken = reader.engine.wakeups.load(ordering: .relaxed) - before
+            #expect(woken < 150, "the connection thread woke \(woken) times in 3 s while a delivery was held")
+            held.ack()
+            await reader.flushAcks()
+            await consumer.cancel()
+            await reader.close()
+            // Acked, not requeued when the reader's connection closed.
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(try await connection.queueStatus(queue).messageCount == 0)
         }
     }
 
