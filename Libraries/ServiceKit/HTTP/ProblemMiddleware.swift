@@ -29,6 +29,13 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return ProblemDetails(
                 type: "https://ioffice.example/problems/http-\(error.status.code)", title: Self.title(for: error.status),
                 status: error.status, detail: error.body, instance: request.uri.path)
+        case _ where InfrastructureFailure.contains(error) || error is DeadlineExceeded:
+            // The database or broker is away or hung (the transaction was given up): worth a retry later.
+            context.logger.warning("request failed on the infrastructure", metadata: ["error": "\(String(reflecting: error))", "path": "\(request.uri.path)"])
+            return ProblemDetails(
+                type: "https://ioffice.example/problems/unavailable", title: Self.title(for: .serviceUnavailable),
+                status: .serviceUnavailable, detail: "Cơ sở dữ liệu tạm thời không phản hồi. Vui lòng thử lại sau ít phút.",
+                instance: request.uri.path)
         default:
             context.logger.error("unexpected error", metadata: ["error": "\(String(reflecting: error))", "path": "\(request.uri.path)"])
             return ProblemDetails(

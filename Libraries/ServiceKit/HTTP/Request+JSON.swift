@@ -74,7 +74,7 @@ public struct Paging: Sendable {
 }
 
 /// `{items, total}`: one page of a list and how many there are in all.
-public struct Page<Item: Codable & Sendable>: ResponseCodable {
+public struct Page<Item: Codable & Sendable>: ResponseCodable, Sendable {
     public var items: [Item]
     public var total: Int
 

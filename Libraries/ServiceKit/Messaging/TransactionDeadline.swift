@@ -33,6 +33,12 @@ extension PostgresClient {
     }
 }
 
+extension Duration {
+    /// How long the transaction of an HTTP request or a periodic job may take before it is given up:
+    /// far longer than any of them needs, short enough that a hung connection is returned to the pool.
+    public static let requestTransaction = Duration.seconds(20)
+}
+
 /// A transaction that hung because its connection closed under it: an infrastructure failure.
 public struct TransactionLostWithConnection: Error, CustomStringConvertible {
     public let deadline: Duration

@@ -110,7 +110,7 @@ struct MeetingRoutes {
             case .success(let value): answer = value
             case .failure(let refusal): throw ProblemDetails.invalid([.init(field: refusal.field, message: refusal.message)])
             }
-            return try await client.withTransaction(logger: logger) { connection in
+            return try await client.withTransaction(deadline: .requestTransaction, logger: logger) { connection in
                 guard let meeting = try await MeetingStore.meeting(id, forUpdate: true, on: connection, logger: logger), meeting.state == "scheduled" else {
                     throw ProblemDetails.notFound("Không tìm thấy cuộc họp đang diễn ra.")
                 }
@@ -148,7 +148,7 @@ struct MeetingRoutes {
             let id = try UUID.parameter("id", of: context, what: "cuộc họp")
             struct Cancel: Decodable { var reason: String? }
             let reason = try await request.json(Cancel.self, context: context).reason.map(VietnameseText.clean) ?? ""
-            return try await client.withTransaction(logger: logger) { connection in
+            return try await client.withTransaction(deadline: .requestTransaction, logger: logger) { connection in
                 guard var meeting = try await MeetingStore.meeting(id, forUpdate: true, on: connection, logger: logger), meeting.organizerId == caller.id else {
                     throw ProblemDetails.notFound("Không tìm thấy cuộc họp bạn tổ chức.")
                 }
@@ -170,7 +170,7 @@ struct MeetingRoutes {
             struct Exception: Decodable { var date: String }
             let text = try await request.json(Exception.self, context: context).date
             guard let day = DayKey(text: text) else { throw ProblemDetails.invalid([.init(field: "date", message: "Ngày dạng 2026-12-31.")]) }
-            return try await client.withTransaction(logger: logger) { connection in
+            return try await client.withTransaction(deadline: .requestTransaction, logger: logger) { connection in
                 guard var meeting = try await MeetingStore.meeting(id, forUpdate: true, on: connection, logger: logger), meeting.organizerId == caller.id,
                     meeting.rule != nil
                 else { throw ProblemDetails.notFound("Không tìm thấy cuộc họp định kỳ bạn tổ chức.") }
@@ -203,7 +203,7 @@ struct MeetingRoutes {
             problems.append(.init(field: "rrule", message: "Quy tắc lặp chưa đúng (ví dụ FREQ=WEEKLY;BYDAY=MO;COUNT=10)."))
         }
         guard problems.isEmpty else { throw ProblemDetails.invalid(problems) }
-        return try await client.withTransaction(logger: logger) { connection in
+        return try await client.withTransaction(deadline: .requestTransaction, logger: logger) { connection in
             var before: MeetingStore.Meeting?
             if let existing {
                 guard let found = try await MeetingStore.meeting(existing, forUpdate: true, on: connection, logger: logger), found.organizerId == caller.id,

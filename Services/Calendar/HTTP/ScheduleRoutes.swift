@@ -57,7 +57,7 @@ struct ScheduleRoutes {
         api.delete("schedule/entries/:id") { _, context -> HTTPResponse.Status in
             let caller = try context.requireCaller()
             let id = try UUID.parameter("id", of: context, what: "mục lịch")
-            try await client.withTransaction(logger: logger) { connection in
+            try await client.withTransaction(deadline: .requestTransaction, logger: logger) { connection in
                 var found: (scope: String, owner: UUID, week: String)?
                 for try await row in try await connection.query(
                     "select scope, owner_id, week::text from schedule_entries where id = \(id) for update", logger: logger
@@ -72,7 +72,7 @@ struct ScheduleRoutes {
             let caller = try context.requireCaller()
             let unit = try UUID.parameter("unit", of: context, what: "đơn vị")
             let week = try Self.week(context)
-            return try await client.withTransaction(logger: logger) { connection in
+            return try await client.withTransaction(deadline: .requestTransaction, logger: logger) { connection in
                 guard try await isLeader(caller.id, of: unit, connection) else {
                     throw ProblemDetails.forbidden("Chỉ lãnh đạo đơn vị gửi lịch tuần của đơn vị.")
                 }
@@ -84,7 +84,7 @@ struct ScheduleRoutes {
         api.post("schedule/agency/weeks/:week/compile") { _, context -> Schedule in
             let caller = try context.require(.calendarPublishAgency)
             let week = try Self.week(context)
-            return try await client.withTransaction(logger: logger) { connection in
+            return try await client.withTransaction(deadline: .requestTransaction, logger: logger) { connection in
                 // Each submitted unit entry once into the agency's week; what the office added stays.
                 try await connection.query(
                     """
@@ -104,7 +104,7 @@ struct ScheduleRoutes {
         api.post("schedule/agency/weeks/:week/publish") { _, context -> Schedule in
             let caller = try context.require(.calendarPublishAgency)
             let week = try Self.week(context)
-            return try await client.withTransaction(logger: logger) { connection in
+            return try await client.withTransaction(deadline: .requestTransaction, logger: logger) { connection in
                 try await setState(.published, scope: "agency", owner: Self.agency, week: week, by: caller.id, connection)
                 var people: [UUID] = []
                 for try await id in try await connection.query("select user_id from people where active", logger: logger).decode(UUID.self) {
@@ -173,7 +173,7 @@ struct ScheduleRoutes {
             place: VietnameseText.clean(input.place ?? ""), content: content, inCharge: VietnameseText.clean(input.inCharge ?? ""),
             participants: VietnameseText.clean(input.participants ?? ""), preparingUnit: VietnameseText.clean(input.preparingUnit ?? ""),
             notes: VietnameseText.nfc(input.notes ?? ""))
-        try await client.withTransaction(logger: logger) { connection in
+        try await client.withTransaction(deadline: .requestTransaction, logger: logger) { connection in
             try await mayWrite(scope: entry.scope, owner: owner, week: week, caller: caller, connection)
             try await connection.query(
                 """

@@ -16,7 +16,7 @@ struct ReminderWatch: Service {
     }
 
     func remind(now: Date) async throws {
-        try await client.withTransaction(logger: logger) { connection in
+        try await client.withTransaction(deadline: .requestTransaction, logger: logger) { connection in
             let meetings = try await MeetingStore.meetings(
                 where: "state = 'scheduled' and starts_at < \(now.addingTimeInterval(86_400)) for update skip locked", on: connection, logger: logger)
             // How long before each, and up to which occurrence it was reminded: one query for all of them.

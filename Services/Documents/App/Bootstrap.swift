@@ -16,7 +16,7 @@ enum Bootstrap {
         let given = settings.environment["IOFFICE_ADMIN_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
         let password = given ?? InitialPassword.make()
         let hash = await accounts.hasher.hash(password)
-        let created = try await accounts.client.withTransaction(logger: logger) { connection -> Bool in
+        let created = try await accounts.client.withTransaction(deadline: .requestTransaction, logger: logger) { connection -> Bool in
             // One instance bootstraps; others wait here and then find the work done.
             try await connection.query("select pg_advisory_xact_lock(hashtext('ioffice.documents.bootstrap'))", logger: logger)
             var root = try await UnitStore.all(on: connection, logger: logger).first { $0.parentId == nil }

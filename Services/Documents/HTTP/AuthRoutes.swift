@@ -53,7 +53,7 @@ struct AuthRoutes {
         }
         api.post("auth/logout") { _, context -> HTTPResponse.Status in
             let caller = try context.requireCaller()
-            try await accounts.client.withTransaction(logger: logger) { connection in
+            try await accounts.client.withTransaction(deadline: .requestTransaction, logger: logger) { connection in
                 try await SessionStore.revoke(caller.sessionID, on: connection, logger: logger)
                 try await UsageLog.append(
                     .logout, userID: caller.id, username: caller.username, address: context.clientAddress, on: connection, logger: logger)
@@ -77,7 +77,7 @@ struct AuthRoutes {
         api.post("auth/totp") { _, context -> Enrolment in
             let caller = try context.requireCaller()
             let secret = OneTimeCode.newSecret()
-            try await accounts.client.withTransaction(logger: logger) { connection in
+            try await accounts.client.withTransaction(deadline: .requestTransaction, logger: logger) { connection in
                 guard let user = try await UserStore.findForUpdate(id: caller.id, on: connection, logger: logger) else {
                     throw AccessDenied.invalidToken
                 }
@@ -103,7 +103,7 @@ struct AuthRoutes {
         let wrong = ProblemDetails(
             type: "https://ioffice.example/problems/invalid-credentials", title: "Đăng nhập không thành công", status: .unauthorized,
             detail: "Tên đăng nhập hoặc mật khẩu không đúng.")
-        return try await accounts.client.withTransaction(logger: logger) { connection in
+        return try await accounts.client.withTransaction(deadline: .requestTransaction, logger: logger) { connection in
             func failed(_ user: UserRecord?, _ why: String, _ problem: ProblemDetails) async throws -> LoginOutcome {
                 try await UsageLog.append(
                     .loginFailed, userID: user?.id, username: username, detail: why, address: address, on: connection, logger: logger)
@@ -171,7 +171,7 @@ struct AuthRoutes {
     }
 
     func changePassword(caller: Caller, _ body: PasswordChange, address: String?) async throws -> TokenResponse {
-        let outcome: LoginOutcome = try await accounts.client.withTransaction(logger: logger) { connection in
+        let outcome: LoginOutcome = try await accounts.client.withTransaction(deadline: .requestTransaction, logger: logger) { connection in
             guard var user = try await UserStore.findForUpdate(id: caller.id, on: connection, logger: logger) else {
                 throw AccessDenied.invalidToken
             }
@@ -210,7 +210,7 @@ struct AuthRoutes {
     private func setSecondFactor(enabled: Bool, _ request: Request, _ context: ServiceRequestContext) async throws -> HTTPResponse.Status {
         let caller = try context.requireCaller()
         let body = try await request.json(CodeRequest.self, context: context)
-        try await accounts.client.withTransaction(logger: logger) { connection in
+        try await accounts.client.withTransaction(deadline: .requestTransaction, logger: logger) { connection in
             guard let user = try await UserStore.findForUpdate(id: caller.id, on: connection, logger: logger) else {
                 throw AccessDenied.invalidToken
             }

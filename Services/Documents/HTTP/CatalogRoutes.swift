@@ -100,7 +100,7 @@ struct CatalogRoutes<Entry: CatalogEntry> {
         _ change: @escaping @Sendable (PostgresConnection) async throws -> Void
     ) async throws {
         do {
-            try await client.withTransaction(logger: logger) { connection in
+            try await client.withTransaction(deadline: .requestTransaction, logger: logger) { connection in
                 try await change(connection)
                 try await UsageLog.append(
                     .catalogChanged, userID: caller.id, username: caller.username, target: Entry.path,

@@ -24,7 +24,7 @@ extension DatabaseProblem {
         on client: PostgresClient, label: String, logger: Logger, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
         do {
-            return try await client.withTransaction(logger: logger) { try await body($0) }
+            return try await client.withTransaction(deadline: .requestTransaction, logger: logger) { try await body($0) }
         } catch let error as PostgresTransactionError {
             throw translate(error.closureError ?? error, label: label)
         }

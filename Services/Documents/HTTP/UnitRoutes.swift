@@ -97,7 +97,7 @@ struct UnitRoutes {
         _ change: @escaping @Sendable (PostgresConnection) async throws -> UnitRecord
     ) async throws -> UnitRecord {
         do {
-            return try await accounts.client.withTransaction(logger: logger) { connection in
+            return try await accounts.client.withTransaction(deadline: .requestTransaction, logger: logger) { connection in
                 let unit = try await change(connection)
                 try await UsageLog.append(
                     action, userID: caller.id, username: caller.username, target: unit.code, detail: unit.name,

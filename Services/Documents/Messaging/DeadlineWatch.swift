@@ -28,7 +28,7 @@ struct DeadlineWatch: Service {
     /// One scan at `now`; returns how many reminders it requested.
     @discardableResult
     func scan(at now: Date) async throws -> Int {
-        try await client.withTransaction(logger: logger) { connection in
+        try await client.withTransaction(deadline: .requestTransaction, logger: logger) { connection in
             let rows = try await connection.query(
                 """
                 select a.id, a.assignee, a.deadline, d.id, d.subject,

@@ -7,7 +7,7 @@ import PostgresNIO
 enum SigningKeyStore {
     /// The newest key, created on first call; concurrent first starts agree through the primary key.
     static func currentKey(client: PostgresClient, logger: Logger) async throws -> (kid: String, privateKey: Data) {
-        try await client.withTransaction(logger: logger) { connection in
+        try await client.withTransaction(deadline: .requestTransaction, logger: logger) { connection in
             try await connection.query("lock table signing_keys in exclusive mode", logger: logger)
             let rows = try await connection.query(
                 "select kid, private_key from signing_keys order by created_at desc limit 1", logger: logger)

@@ -50,7 +50,7 @@ struct ChatRoutes {
             let isGroup = others.count > 1 || title != nil
             // Two people have one conversation: asking again opens it.
             let pair = isGroup ? nil : [caller.id, others.first!].map { $0.uuidString.lowercased() }.sorted().joined(separator: "+")
-            return try await client.withTransaction(logger: logger) { connection in
+            let (created, conversation) = try await client.withTransaction(deadline: .requestTransaction, logger: logger) { connection in
                 let known = try await NotifyStore.people(Array(others), on: connection, logger: logger)
                 guard known.count == others.count else {
                     throw ProblemDetails.invalid([.init(field: "members", message: "Có người không thuộc danh bạ của cơ quan.")])
@@ -69,8 +69,9 @@ struct ChatRoutes {
                         "insert into conversation_members (conversation_id, user_id) values (\(conversation), \(member)) on conflict do nothing",
                         logger: logger)
                 }
-                return EditedResponse(status: conversation == id ? .created : .ok, response: try await summary(conversation, caller.id, connection))
+                return (conversation == id, try await summary(conversation, caller.id, connection))
             }
+            return EditedResponse(status: created ? .created : .ok, response: conversation)
         }
         api.get("conversations") { _, context -> Page<Conversation> in
             let caller = try context.requireCaller()
@@ -93,7 +94,7 @@ struct ChatRoutes {
             // Older pages: `before` is the id of the oldest message the client has.
             let before = request.uri.queryParameters.get("before").flatMap(UUID.init(uuidString:))
             let limit = min(200, max(1, request.uri.queryParameters.get("limit", as: Int.self) ?? 50))
-            return try await client.withTransaction(logger: logger) { connection in
+            return try await client.withTransaction(deadline: .requestTransaction, logger: logger) { connection in
                 try await member(id, caller.id, connection)
                 var items: [Message] = []
                 for try await (mid, sender, name, body, file, at) in try await connection.query(
@@ -124,7 +125,7 @@ struct ChatRoutes {
             let text = VietnameseText.nfc(body.text ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
             let bytes = try body.file.map { try $0.bytes(field: "file") }
             guard !text.isEmpty || bytes != nil else { throw ProblemDetails.invalid([.init(field: "text", message: "Nhập nội dung hoặc đính kèm tệp.")]) }
-            return try await client.withTransaction(logger: logger) { connection in
+            let sent = try await client.withTransaction(deadline: .requestTransaction, logger: logger) { connection in
                 let members = try await member(id, caller.id, connection)
                 let message = Message(id: UUID(), senderId: caller.id, senderName: caller.fullName, text: text, file: body.file?.cleanName, createdAt: Date())
                 try await connection.query(
@@ -139,8 +140,9 @@ struct ChatRoutes {
                 for person in members where person != caller.id {
                     try await InboxEvents.announce(person, .chat(id), on: connection, logger: logger)
                 }
-                return EditedResponse(status: .created, response: message)
+                return message
             }
+            return EditedResponse(status: .created, response: sent)
         }
         api.get("conversations/:id/messages/:message/file") { _, context -> Response in
             let caller = try context.requireCaller()

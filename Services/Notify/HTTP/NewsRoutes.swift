@@ -52,7 +52,7 @@ struct NewsRoutes {
             let id = UUID()
             return EditedResponse(
                 status: .created,
-                response: try await client.withTransaction(logger: logger) { connection in
+                response: try await client.withTransaction(deadline: .requestTransaction, logger: logger) { connection in
                     try await connection.query(
                         "insert into news (id, author_id, author_name, title, body) values (\(id), \(caller.id), \(caller.fullName), \(input.title), \(input.body))",
                         logger: logger)
@@ -65,7 +65,7 @@ struct NewsRoutes {
             let caller = try context.require(.newsPublish)
             let id = try InboxRoutes.id(context)
             let input = try Self.valid(try await request.json(Input.self, context: context, limit: 4 << 20))
-            return try await client.withTransaction(logger: logger) { connection in
+            return try await client.withTransaction(deadline: .requestTransaction, logger: logger) { connection in
                 var found = false
                 for try await _ in try await connection.query(
                     "update news set title = \(input.title), body = \(input.body), updated_at = now() where id = \(id) and deleted_at is null returning id",

@@ -85,7 +85,7 @@ struct NoticeRoutes {
         api.get("notices/:id") { _, context -> Detail in
             let caller = try context.requireCaller()
             let id = try InboxRoutes.id(context)
-            return try await client.withTransaction(logger: logger) { connection in
+            return try await client.withTransaction(deadline: .requestTransaction, logger: logger) { connection in
                 // Opening it is reading it.
                 try await connection.query(
                     "update notice_recipients set read_at = coalesce(read_at, now()) where notice_id = \(id) and user_id = \(caller.id)",
@@ -99,7 +99,7 @@ struct NoticeRoutes {
             struct NewReply: Decodable { var body: String }
             let reply = VietnameseText.nfc(try await request.json(NewReply.self, context: context).body).trimmingCharacters(in: .whitespacesAndNewlines)
             guard !reply.isEmpty else { throw ProblemDetails.invalid([.init(field: "body", message: "Nhập nội dung trả lời.")]) }
-            return try await client.withTransaction(logger: logger) { connection in
+            return try await client.withTransaction(deadline: .requestTransaction, logger: logger) { connection in
                 let notice = try await detail(id, for: caller.id, connection)
                 try await connection.query(
                     "insert into notice_replies (id, notice_id, user_id, user_name, body) values (\(UUID()), \(id), \(caller.id), \(caller.fullName), \(reply))",
@@ -160,7 +160,7 @@ struct NoticeRoutes {
         let files = try (body.files ?? []).enumerated().map { ($1, try $1.bytes(field: "files[\($0)]")) }
         guard problems.isEmpty else { throw ProblemDetails.invalid(problems) }
         let id = UUID()
-        try await client.withTransaction(logger: logger) { connection in
+        try await client.withTransaction(deadline: .requestTransaction, logger: logger) { connection in
             var senderName = caller.fullName
             if let leader = body.onBehalfOf {
                 var allowed = false

@@ -96,7 +96,7 @@ struct SmsRoutes {
         case .success: throw ProblemDetails.invalid([.init(field: "text", message: "Tin nhắn trống.")])
         case .failure(let tooLong): throw ProblemDetails.invalid([.init(field: "text", message: tooLong.message)])
         }
-        return try await client.withTransaction(logger: logger) { connection in
+        return try await client.withTransaction(deadline: .requestTransaction, logger: logger) { connection in
             // Serialises one sender's sends, so the rate limit counts what is really there.
             try await connection.query("select pg_advisory_xact_lock(hashtext(\(caller.id.uuidString)))", logger: logger)
             let already = try await NotifyStore.sentBy(caller.id, since: Date().addingTimeInterval(-rate.window), on: connection, logger: logger)

@@ -31,7 +31,7 @@ struct SigningRoutes {
             case .pdf(let file): file
             case .detached(let content, _): content
             }
-            try await client.withTransaction(logger: logger) { connection in
+            try await client.withTransaction(deadline: .requestTransaction, logger: logger) { connection in
                 try await VerificationStore.insert(
                     report, documentSHA256: VerifyRequestHandler.sha256(hashed), requestedBy: caller.username, on: connection, logger: logger)
             }
