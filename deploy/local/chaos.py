@@ -5,13 +5,15 @@ starts again RabbitMQ, PostgreSQL and each service at random moments. Then a che
 databases and the queues, that every document was registered exactly once with gapless arrival
 numbers, that every partner got its `accepted` status, that every notification request (some sent
 twice on purpose, under a new message id) became exactly one in-app message per recipient, that every
+outgoing document a new office drafted, approved, signed and issued to a partner over HTTP meanwhile
+(deploy/local/chaos_outgoing.py) was numbered once, gaplessly, and reached the partner once, that every
 outbox is empty, that nothing but the messages sent malformed on purpose is in a dead-letter queue,
 and that every service answers.
 The last line is `chaos: N sent, N registered, 0 lost, 0 duplicated, numbering gapless`; the exit
 status is 1 when any check failed.
 
 Environment: IOFFICE_CHAOS_DOCUMENTS (default 3000), IOFFICE_CHAOS_NOTIFICATIONS (a third of the
-documents), IOFFICE_CHAOS_PARTNERS (3),
+documents), IOFFICE_CHAOS_ISSUANCES (a thirtieth of the documents), IOFFICE_CHAOS_PARTNERS (3),
 IOFFICE_CHAOS_SEED (random), IOFFICE_CHAOS_FAULT_SECONDS (120: how long faults are injected; the
 documents are sent over most of it), IOFFICE_CHAOS_SETTLE_SECONDS (300: how long the system may
 take to converge once the faults stop).
@@ -33,6 +35,8 @@ import urllib.request
 import uuid
 
 import pika
+
+from chaos_outgoing import Clerks, Issuances
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ENV_DIR = os.path.join(ROOT, ".local", "env")
@@ -188,6 +192,7 @@ class Partner:
         self.malformed = 0
         self.accepted = set()
         self.statuses = 0
+        self.documents = []  # (message id, documentId, subject) of the documents we issued to it
         self.stop = threading.Event()
 
     def connect(self):
@@ -204,12 +209,17 @@ class Partner:
             try:
                 connection, channel = self.connect()
                 while not self.stop.is_set():
-                    method, _, body = channel.basic_get(queue)
+                    method, properties, body = channel.basic_get(queue)
                     if method is None:
                         connection.sleep(0.2)
                         continue
                     try:
                         status = json.loads(body)
+                        if properties.type == "document.v1":
+                            self.documents.append((properties.message_id, status.get("documentId", "").lower(),
+                                                   status.get("subject", "")))
+                            channel.basic_ack(method.delivery_tag)
+                            continue
                         self.statuses += 1
                         if status.get("status") == "accepted":
                             self.accepted.add(status.get("documentId", "").lower())
@@ -272,18 +282,20 @@ def main():
     settle = int(os.environ.get("IOFFICE_CHAOS_SETTLE_SECONDS", "300"))
     fault_seconds = int(os.environ.get("IOFFICE_CHAOS_FAULT_SECONDS", "120"))
     notifications = int(os.environ.get("IOFFICE_CHAOS_NOTIFICATIONS", str(max(1, total // 3))))
+    issuance_count = int(os.environ.get("IOFFICE_CHAOS_ISSUANCES", str(max(1, total // 30))))
     seed = int(os.environ.get("IOFFICE_CHAOS_SEED", str(random.randrange(1 << 30))))
     rng = random.Random(seed)
-    if not 1 <= total <= 100_000 or not 0 <= notifications <= 100_000 or not 1 <= partner_count <= 20:
-        sys.exit("chaos: IOFFICE_CHAOS_DOCUMENTS must be 1..100000, IOFFICE_CHAOS_NOTIFICATIONS 0..100000 "
-                 "and IOFFICE_CHAOS_PARTNERS 1..20")
+    if (not 1 <= total <= 100_000 or not 0 <= notifications <= 100_000 or not 0 <= issuance_count <= 10_000
+            or not 1 <= partner_count <= 20):
+        sys.exit("chaos: IOFFICE_CHAOS_DOCUMENTS must be 1..100000, IOFFICE_CHAOS_NOTIFICATIONS 0..100000, "
+                 "IOFFICE_CHAOS_ISSUANCES 0..10000 and IOFFICE_CHAOS_PARTNERS 1..20")
     documents_env = read_env("documents")
     ours = documents_env["IOFFICE_AGENCY_CODE"]
     databases = {svc: read_env(svc)["IOFFICE_DATABASE_URL"] for svc in SERVICES}
     admin = BrokerAdmin()
     run = "".join(rng.choice("ABCDEFGHJKLMNPQRSTUVWXYZ") for _ in range(4))
     log(f"seed {seed}, run {run}: {total} documents from {partner_count} partner agencies to {ours}, "
-        f"{notifications} notification requests")
+        f"{notifications} notification requests, {issuance_count} outgoing issuances")
 
     partners = []
     for index in range(partner_count):
@@ -295,6 +307,11 @@ def main():
         psql_retry(databases["documents"],
                    f"insert into agencies (id, code, name, search_key) values (gen_random_uuid(), '{code}', "
                    f"'Cơ quan thử {code}', 'co quan thu {code.lower()}') on conflict (code) do update set active = true")
+    # A new office (units and people over the API, as the browser tests make theirs) issues to the first partner.
+    documents_port = read_env("local-stack").get("IOFFICE_LOCAL_DOCUMENTS_PORT")
+    clerks = Clerks(f"http://127.0.0.1:{documents_port}", log)
+    clerks.set_up(os.path.join(ROOT, ".local"))
+    issuances = Issuances(clerks, partners[0].code, run, issuance_count, log)
     dlq_before = admin.dlq_counts()
     # Rows of earlier runs (for partners since removed) are not this run's to judge.
     since = {svc: psql_retry(url, "select now()") for svc, url in databases.items()}
@@ -335,9 +352,10 @@ def main():
     publishers = [threading.Thread(target=p.publish_all, args=(plans[p.code], fault_seconds * 0.8)) for p in partners]
     publishers.append(threading.Thread(
         target=publish_all, args=(documents_url, documents_user, notify_plan, fault_seconds * 0.8)))
+    issuing = threading.Thread(target=issuances.run_all, daemon=True)
     started = time.monotonic()
     fault_thread.start()
-    for thread in readers + publishers:
+    for thread in readers + publishers + [issuing]:
         thread.start()
     for thread in publishers:
         thread.join()
@@ -349,6 +367,9 @@ def main():
 
     codes = ", ".join(f"'{p.code}'" for p in partners)
     deadline = time.monotonic() + settle
+    issuing.join(timeout=settle)
+    log(f"{len(issuances.issued)} of {issuance_count} outgoing documents issued after {time.monotonic() - started:.0f} s")
+    ours_prefix = f"Chaos {run} đi "
     while True:
         try:
             registered = int(psql(databases["documents"], f"select count(*) from incoming_documents where sender_code in ({codes})"))
@@ -357,7 +378,8 @@ def main():
         except Exception:
             registered, outboxes, delivered = -1, -1, -1
         accepted = sum(len(p.accepted & set(p.sent)) for p in partners)
-        if (registered == total and outboxes == 0 and accepted == total and delivered == len(expected_messages)
+        received = len({d for _, d, subject in partners[0].documents if subject.startswith(ours_prefix)})
+        if (received == len(issuances.issued) and registered == total and outboxes == 0 and accepted == total and delivered == len(expected_messages)
                 and all(ready(s) for s in SERVICES)):
             break
         if time.monotonic() > deadline:
@@ -388,6 +410,28 @@ def main():
                 "or count(*) filter (where arrival_number is null) > 0")
     if gaps:
         failures.append(f"arrival numbering has gaps or repeats: {gaps}")
+    failures.extend(issuances.failures[:10])
+    if len(issuances.issued) != issuance_count:
+        failures.append(f"outgoing: {len(issuances.issued)} of {issuance_count} issued")
+    issued_rows = psql(databases["documents"],
+                       f"select count(*), count(distinct (register_id, issue_year, number)) from outgoing_documents "
+                       f"where subject like '{ours_prefix}%' and state = 'issued' and number is not null")
+    issued_count, issued_numbers = (int(x) for x in issued_rows.split("|"))
+    if issued_count != len(issuances.issued) or issued_numbers != issued_count:
+        failures.append(f"outgoing: {issued_count} issued in the database, {issued_numbers} distinct numbers, "
+                        f"{len(issuances.issued)} seen issued")
+    outgoing_gaps = psql(databases["documents"],
+                         "select register_id, issue_year, count(*), max(number) from outgoing_documents "
+                         "where number is not null group by register_id, issue_year "
+                         "having count(*) <> count(distinct number) or count(*) <> max(number)")
+    if outgoing_gaps:
+        failures.append(f"outgoing numbering has gaps or repeats: {outgoing_gaps}")
+    ours_delivered = [(m, d) for m, d, subject in partners[0].documents if subject.startswith(ours_prefix)]
+    delivered_ids = {d for _, d in ours_delivered}
+    doubled_deliveries = sum(1 for d in delivered_ids if len({m for m, x in ours_delivered if x == d}) > 1)
+    if len(delivered_ids) != len(issuances.issued) or doubled_deliveries:
+        failures.append(f"outgoing: {len(delivered_ids)} delivered to {partners[0].code} of {len(issuances.issued)} issued, "
+                        f"{doubled_deliveries} delivered twice under different message ids")
     inbox_rows = [tuple(row.split("|")) for row in psql(databases["notify"], inbox_sql).splitlines() if row]
     inbox = set(inbox_rows)
     messages_lost = len(expected_messages - inbox)
@@ -427,6 +471,8 @@ def main():
     for failure in failures:
         log(f"FAIL {failure}")
     numbering = "numbering gapless" if not gaps else "numbering BROKEN"
+    print(f"chaos: {issuance_count} outgoing documents, {issued_count} issued and numbered once, "
+          f"{len(delivered_ids)} delivered to the partner, {doubled_deliveries} twice")
     print(f"chaos: {notifications} notification requests ({len(notify_plan) - notifications} sent twice), "
           f"{len(inbox & expected_messages)} of {len(expected_messages)} in-app messages, {messages_lost} lost, "
           f"{messages_doubled} doubled")
