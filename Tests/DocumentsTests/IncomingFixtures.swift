@@ -74,11 +74,12 @@ struct PartnerAgency {
 
     var ref: AgencyRef { AgencyRef(code: code, name: name) }
 
-    /// Deletes the partner's queues and broker user, then closes its connection.
+    /// Closes its connection, then deletes its queues and broker user through the management API (a
+    /// partner may not delete queues, not even its own).
     func close() async {
-        try? await connection.deleteQueue(Routes.inboundQueue(of: code))
-        try? await connection.deleteQueue(Routes.inboundQueue(of: code) + ".dlq")
         await connection.close()
+        try? await BrokerAdmin.deleteQueue(Routes.inboundQueue(of: code))
+        try? await BrokerAdmin.deleteQueue(Routes.inboundQueue(of: code) + ".dlq")
         try? await BrokerAdmin.deleteUser(code)
     }
 

@@ -32,7 +32,7 @@ struct KilledBeforeAckTests {
                     "IOFFICE_LOG_LEVEL": "info", "IOFFICE_FAILPOINT": Failpoint.beforeAck.rawValue,
                 ])
             let inbound = Routes.inboundQueue(of: ourCode)
-            defer { Task { try? await partner.connection.deleteQueue(inbound); try? await partner.connection.deleteQueue(inbound + ".dlq") } }
+            defer { Task { try? await BrokerAdmin.deleteQueue(inbound); try? await BrokerAdmin.deleteQueue(inbound + ".dlq") } }
             try await documents.waitForLog("documents started", timeout: .seconds(60))
 
             let document = SampleDocuments.document(from: partner.ref, to: ourCode)
@@ -62,7 +62,10 @@ struct KilledBeforeAckTests {
             // The partner hears "received" for its document: the outbox row committed with it was relayed.
             let statuses = try await partner.statuses(count: 1, timeout: .seconds(30))
             #expect(statuses.first?.documentId == document.documentId)
-            documents.kill(SIGTERM)
+            // Killed again: an unacked redelivery would now be back in the queue; an acked one is gone.
+            documents.kill(SIGKILL)
+            try await Task.sleep(for: .milliseconds(500))
+            #expect(try await admin.queueStatus(inbound).messageCount == 0, "the redelivered message was never acked")
         }
     }
 

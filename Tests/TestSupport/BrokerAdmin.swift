@@ -35,6 +35,15 @@ public enum BrokerAdmin {
         return closed
     }
 
+    /// Deletes a queue of the test vhost, if it exists (partners may not delete even their own).
+    public static func deleteQueue(_ name: String) async throws {
+        let vhost = ProcessInfo.processInfo.environment["IOFFICE_BROKER_VHOST"] ?? "ioffice"
+        let encode = { (text: String) in text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? text }
+        do {
+            _ = try await call("DELETE", "api/queues/\(encode(vhost))/\(encode(name))")
+        } catch let failed as TestEnvironment.CommandFailed where failed.output == "HTTP 404" {}
+    }
+
     /// Deletes a broker user (a test partner's), closing its connections.
     public static func deleteUser(_ name: String) async throws {
         _ = try await call("DELETE", "api/users/\(name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? name)")

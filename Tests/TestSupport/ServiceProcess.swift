@@ -48,6 +48,17 @@ public final class ServiceProcess: @unchecked Sendable {
         pid = 0
     }
 
+    /// Whether the process is still alive; reaps it once it has exited (a crash at start-up shows at once).
+    public var isRunning: Bool {
+        guard pid > 0 else { return false }
+        var status: Int32 = 0
+        if waitpid(pid, &status, WNOHANG) == pid {
+            pid = 0
+            return false
+        }
+        return true
+    }
+
     /// Everything the process wrote so far.
     public var log: String { (try? String(contentsOf: logURL, encoding: .utf8)) ?? "" }
 
@@ -55,7 +66,7 @@ public final class ServiceProcess: @unchecked Sendable {
     public func waitForLog(_ text: String, count: Int = 1, timeout: Duration) async throws {
         let deadline = ContinuousClock.now + timeout
         while log.components(separatedBy: text).count - 1 < count {
-            guard ContinuousClock.now < deadline, pid > 0, Foundation.kill(pid, 0) == 0 else {
+            guard ContinuousClock.now < deadline, isRunning else {
                 throw TestEnvironment.CommandFailed(
                     command: "\(name): waiting for \"\(text)\"", output: String(log.suffix(3000)))
             }

@@ -6,6 +6,7 @@ before it is written again, so that a lost answer does not make a second draft.
 """
 
 import base64
+import http.client
 import json
 import os
 import sys
@@ -25,6 +26,10 @@ DRAFT = {"name": "du-thao.docx", "contentType": "application/vnd.openxmlformats-
 
 class Unanswered(Exception):
     """The service did not answer (killed, restarting) or answered 5xx: worth trying again."""
+
+
+# What a killed or restarting service does to a request: no connection, a cut or garbled answer, a 5xx.
+TRANSIENT = (Unanswered, urllib.error.URLError, http.client.HTTPException, ConnectionError, TimeoutError, OSError, ValueError)
 
 
 class Clerks:
@@ -74,7 +79,7 @@ class Clerks:
                 if refused.status != 401:
                     raise
                 self.tokens.pop(key, None)
-            except (Unanswered, urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+            except TRANSIENT:
                 pass
             if time.monotonic() > deadline:
                 raise TimeoutError(f"{method} {path} as {key}: no answer for 600 s")
@@ -141,15 +146,17 @@ class Issuances:
             except Refused as refused:
                 if refused.status != 401:
                     raise
-                self.clerks.token("specialist", fresh=True)
-            except (Unanswered, urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+                self.clerks.tokens.pop("specialist", None)  # logged in again by the next token()
+            except TRANSIENT:
                 time.sleep(0.5)
 
     def act(self, key, url, body):
         try:
             self.clerks.call(key, "POST", url, body)
         except Refused as refused:
-            if refused.status != 409:  # 409: already done by an attempt whose answer was lost
+            # Already done by an attempt whose answer was lost: the document moved on (409), or to someone
+            # else (403). The state loop reads it again and takes the next step.
+            if refused.status not in (403, 409):
                 raise
 
     def issue(self, index):

@@ -28,6 +28,11 @@ extension PostgresClient {
                 // A connection already closed says the database went away, not that the work was slow.
                 if serverGone { throw TransactionLostWithConnection(deadline: deadline) }
                 throw error
+            } catch is CancellationError {
+                // The caller gave up (shutdown): the abandoned work may still be using the connection, so
+                // it must not go back to the pool open.
+                try? await connection.close()
+                throw CancellationError()
             }
         }
     }
