@@ -147,6 +147,7 @@ struct CalendarFlowTests {
         var attendees: [[String: UUID]]
         var invitation: String?
         var rrule: String?
+        var reminderMinutes: Int? = nil
     }
 
     static func send(_ client: any TestClientProtocol, _ method: HTTPRequest.Method, _ path: String, _ token: String, _ body: (any Encodable)? = nil) async throws -> TestResponse {

@@ -69,6 +69,22 @@ struct HostileInputTests {
         #expect(verdicts[.failed, default: 0] > 1000)
     }
 
+    /// `c + d` of `[a b c d]` overflowed (a trap that ended Signing, again at each redelivery of a
+    /// partner's file); every number is now checked against the file before any sum.
+    @Test func aByteRangeWhoseNumbersNearIntMaxIsRefusedNotATrap() throws {
+        let original = try Fixtures.bytes("one-signature.pdf")
+        let at = try #require(Bytes.indices(of: Array("/ByteRange [".utf8), in: original).first)
+        for fake in [
+            "/ByteRange [0 0000000100 0000000200 9223372036854775807]", "/ByteRange [0 0000000100 0000000200 9223372036854775700]",
+            "/ByteRange [0 9223372036854775807 9223372036854775807 1]", "/ByteRange [0 0000000100 9223372036854775800 0000000010]",
+        ] {
+            var pdf = original
+            pdf.replaceSubrange(at..<at + fake.utf8.count, with: Array(fake.utf8))
+            let findings = try FixtureTrust.make().verifier.verify(.pdf(pdf))
+            #expect(findings.map(\.reasons) == [[.byteRangeInvalid]], "\(fake)")
+        }
+    }
+
     @Test func aByteRangeOutsideTheFileIsRefusedAsSuch() throws {
         var pdf = try Fixtures.bytes("one-signature.pdf")
         let at = try #require(Bytes.indices(of: Array("/ByteRange [".utf8), in: pdf).first)

@@ -61,14 +61,20 @@ extension ServiceRequestContext {
     public var clientAddress: String? { remoteAddress?.ipAddress }
 }
 
-/// `page` (from 1) and `perPage` (at most 200) of a list request.
+/// `page` (1 to 10,000) and `perPage` (at most 200) of a list request. A page past the bound is a 422, not
+/// an overflow of `(page - 1) * perPage`, which would end the process.
 public struct Paging: Sendable {
+    public static let pages = 1...10_000
     public var page: Int
     public var perPage: Int
     public var offset: Int { (page - 1) * perPage }
 
-    public init(_ request: Request) {
-        page = max(1, request.uri.queryParameters.get("page", as: Int.self) ?? 1)
+    public init(_ request: Request) throws {
+        let asked = request.uri.queryParameters.get("page", as: Int.self) ?? 1
+        guard asked <= Self.pages.upperBound else {
+            throw ProblemDetails.invalid([.init(field: "page", message: "Số trang phải từ 1 đến \(Self.pages.upperBound).")])
+        }
+        page = max(1, asked)
         perPage = min(200, max(1, request.uri.queryParameters.get("perPage", as: Int.self) ?? 50))
     }
 }

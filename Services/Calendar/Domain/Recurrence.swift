@@ -32,7 +32,7 @@ struct Recurrence: Equatable, Sendable {
         guard let frequency = parts["FREQ"].flatMap(Frequency.init(rawValue:)) else { return nil }
         self.frequency = frequency
         if let interval = parts["INTERVAL"] {
-            guard let value = Int(interval), value >= 1 else { return nil }
+            guard let value = Int(interval), MeetingBounds.interval.contains(value) else { return nil }
             self.interval = value
         }
         if let days = parts["BYDAY"] {
@@ -46,7 +46,7 @@ struct Recurrence: Equatable, Sendable {
             until = date
         }
         if let text = parts["COUNT"] {
-            guard let value = Int(text), value >= 1 else { return nil }
+            guard let value = Int(text), MeetingBounds.count.contains(value) else { return nil }
             count = value
         }
         guard until == nil || count == nil else { return nil }

@@ -70,6 +70,9 @@ struct MeetingRoutes {
             let caller = try context.requireCaller()
             let from = request.uri.queryParameters.get("from").flatMap(Self.date) ?? Date().addingTimeInterval(-7 * 86_400)
             let to = request.uri.queryParameters.get("to").flatMap(Self.date) ?? from.addingTimeInterval(35 * 86_400)
+            guard from < to, to.timeIntervalSince(from) <= MeetingBounds.longestListing else {
+                throw ProblemDetails.invalid([.init(field: "to", message: "Khoảng thời gian phải kết thúc sau khi bắt đầu và dài không quá 400 ngày.")])
+            }
             return try await client.withConnection { connection in
                 let meetings = try await MeetingStore.meetings(
                     where: """
@@ -197,6 +200,9 @@ struct MeetingRoutes {
         if input.end <= input.start { problems.append(.init(field: "end", message: "Giờ kết thúc phải sau giờ bắt đầu.")) }
         if room == nil && place == nil { problems.append(.init(field: "room", message: "Ghi phòng họp hoặc địa điểm.")) }
         if input.attendees.isEmpty { problems.append(.init(field: "attendees", message: "Chọn người hoặc đơn vị dự họp.")) }
+        if let minutes = input.reminderMinutes, !MeetingBounds.reminderMinutes.contains(minutes) {
+            problems.append(.init(field: "reminderMinutes", message: "Nhắc trước từ 0 đến \(MeetingBounds.reminderMinutes.upperBound) phút."))
+        }
         let rule = input.rrule.map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
         let recurrence = rule.flatMap(Recurrence.init(rule:))
         if rule != nil && recurrence == nil {

@@ -25,7 +25,8 @@ struct ReminderWatch: Service {
                 "select id, reminder_minutes, reminded_until from meetings where id = any(\(meetings.map(\.id)))", logger: logger
             ).decode((UUID, Int, Date?).self) { settings[id] = (minutes, reminded) }
             for meeting in meetings {
-                let (minutes, reminded) = settings[meeting.id] ?? (60, nil)
+                let (stored, reminded) = settings[meeting.id] ?? (60, nil)
+                let minutes = MeetingBounds.clampedReminder(stored)
                 let window = now..<now.addingTimeInterval(TimeInterval(minutes * 60))
                 guard let next = meeting.starts(in: window).first(where: { $0 >= now }), reminded.map({ $0 < next }) ?? true else { continue }
                 let people = try await MeetingStore.attendees(meeting.id, on: connection, logger: logger).filter { $0.answer != "decline" }.map(\.id)

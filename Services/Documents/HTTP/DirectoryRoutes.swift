@@ -12,7 +12,7 @@ struct DirectoryRoutes {
     func add(to api: RouterGroup<ServiceRequestContext>) {
         api.get("directory") { request, context -> Page<DirectoryEntry> in
             _ = try context.requireCaller()
-            let paging = Paging(request)
+            let paging = try Paging(request)
             let query = request.uri.queryParameters.get("q").map(VietnameseText.searchKey).flatMap { $0.isEmpty ? nil : $0 }
             let unitID = request.uri.queryParameters.get("unitId").flatMap(UUID.init(uuidString:))
             return try await accounts.client.withConnection { connection in

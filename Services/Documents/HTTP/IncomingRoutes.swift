@@ -23,7 +23,7 @@ struct IncomingRoutes {
         api.get("incoming") { request, context -> Page<IncomingQueries.Item> in
             let caller = try context.requireCaller()
             let box = IncomingQueries.Box(rawValue: request.uri.queryParameters.get("box") ?? "pending") ?? .pending
-            let paging = Paging(request)
+            let paging = try Paging(request)
             let filter = try Self.filter(request)
             return try await client.withConnection { connection in
                 let viewer = try await viewer(caller, connection)
@@ -51,7 +51,7 @@ struct IncomingRoutes {
             guard !q.trimmingCharacters(in: .whitespaces).isEmpty else {
                 throw ProblemDetails.invalid([.init(field: "q", message: "Nhập từ khóa để tra cứu.")])
             }
-            let paging = Paging(request)
+            let paging = try Paging(request)
             let filter = try Self.filter(request)
             return try await client.withConnection { connection in
                 let found = try await IncomingQueries.search(
@@ -97,7 +97,7 @@ struct IncomingRoutes {
         api.get("rejected-messages") { request, context -> Page<RejectedMessage> in
             let caller = try context.requireCaller()
             guard caller.has(.admin) || caller.has(.clerk) else { throw AccessDenied.missing(.clerk) }
-            let paging = Paging(request)
+            let paging = try Paging(request)
             return try await client.withConnection { connection in
                 var items: [RejectedMessage] = []
                 let rows = try await connection.query(

@@ -35,7 +35,7 @@ struct OutgoingRoutes {
                 }
                 return box
             }
-            let paging = Paging(request)
+            let paging = try Paging(request)
             return try await client.withConnection { connection in
                 let found = try await OutgoingQueries.list(
                     box: box, query: p.get("q"), viewer: viewer(caller), registerId: p.get("registerId").flatMap(UUID.init(uuidString:)),

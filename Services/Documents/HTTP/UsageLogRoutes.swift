@@ -13,7 +13,7 @@ struct UsageLogRoutes {
         api.get("usage-log") { request, context -> Page<UsageLog.Entry> in
             try context.require(.admin)
             let parameters = request.uri.queryParameters
-            let paging = Paging(request)
+            let paging = try Paging(request)
             let from = try parameters.get("from").map { try Self.date($0, field: "from") }
             let to = try parameters.get("to").map { try Self.date($0, field: "to") }
             let found = try await accounts.client.withConnection { connection in

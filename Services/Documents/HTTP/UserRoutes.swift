@@ -30,7 +30,7 @@ struct UserRoutes {
     func add(to api: RouterGroup<ServiceRequestContext>) {
         api.get("users") { request, context -> Page<UserView> in
             try context.require(.admin)
-            let paging = Paging(request)
+            let paging = try Paging(request)
             let query = request.uri.queryParameters.get("q").map(VietnameseText.searchKey).flatMap { $0.isEmpty ? nil : $0 }
             let unit = request.uri.queryParameters.get("unitId").flatMap(UUID.init(uuidString:))
             let found = try await accounts.client.withConnection { connection in

@@ -31,15 +31,14 @@ struct InboxRoutes {
         api.get("messages") { request, context -> Inbox in
             let caller = try context.requireCaller()
             let unreadOnly = request.uri.queryParameters.get("unread") == "true"
-            let page = max(1, request.uri.queryParameters.get("page", as: Int.self) ?? 1)
-            let perPage = min(200, max(1, request.uri.queryParameters.get("perPage", as: Int.self) ?? 50))
+            let paging = try Paging(request)
             return try await client.withConnection { connection in
                 var items: [Message] = []
                 let rows = try await connection.query(
                     """
                     select id, title, body, link, created_at, read_at is not null from messages
                     where user_id = \(caller.id) and (not \(unreadOnly) or read_at is null)
-                    order by created_at desc, id limit \(perPage) offset \((page - 1) * perPage)
+                    order by created_at desc, id limit \(paging.perPage) offset \(paging.offset)
                     """, logger: logger)
                 for try await (id, title, body, link, at, read) in rows.decode((UUID, String, String, String?, Date, Bool).self) {
                     items.append(Message(id: id, title: title, body: body, link: link, createdAt: at, read: read))

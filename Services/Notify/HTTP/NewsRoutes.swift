@@ -28,7 +28,7 @@ struct NewsRoutes {
     func add(to api: RouterGroup<ServiceRequestContext>) {
         api.get("news") { request, context -> Page<Post> in
             _ = try context.requireCaller()
-            let paging = Paging(request)
+            let paging = try Paging(request)
             return try await client.withConnection { connection in
                 var items: [Post] = []
                 for try await (id, title, body, author, created, updated, edits) in try await connection.query(

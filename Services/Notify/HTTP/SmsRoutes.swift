@@ -58,8 +58,7 @@ struct SmsRoutes {
         api.get("sms") { request, context -> History in
             let caller = try context.requireCaller()
             let everyone = caller.has(.admin)
-            let page = max(1, request.uri.queryParameters.get("page", as: Int.self) ?? 1)
-            let perPage = min(200, max(1, request.uri.queryParameters.get("perPage", as: Int.self) ?? 50))
+            let paging = try Paging(request)
             return try await client.withConnection { connection in
                 var items: [History.Entry] = []
                 let rows = try await connection.query(
@@ -67,7 +66,7 @@ struct SmsRoutes {
                     select s.id, s.sender_id, s.recipient_id, p.full_name, s.phone, s.text, s.state, s.error, s.created_at, s.state_at
                     from sms s left join people p on p.user_id = s.recipient_id
                     where \(everyone) or s.sender_id = \(caller.id)
-                    order by s.created_at desc, s.id limit \(perPage) offset \((page - 1) * perPage)
+                    order by s.created_at desc, s.id limit \(paging.perPage) offset \(paging.offset)
                     """, logger: logger)
                 for try await (id, sender, recipient, name, phone, text, state, error, at, stateAt) in rows.decode(
                     (UUID, UUID?, UUID, String?, String?, String, String, String?, Date, Date).self)

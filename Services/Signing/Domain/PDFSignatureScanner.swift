@@ -35,8 +35,9 @@ enum PDFSignatureScanner {
             throw .malformedSignature("chữ ký không nằm trong một đối tượng PDF hoàn chỉnh")
         }
         let range = try byteRange(after: start + 10, in: file, limit: objectEnd)
-        guard range.count == 4, range[0] == 0, range.allSatisfy({ $0 >= 0 }), range[1] > 0, range[2] > range[1],
-            range[2] + range[3] <= file.count
+        // Every number within the file before any sum, so that no sum can overflow.
+        guard range.count == 4, range[0] == 0, range.allSatisfy({ (0...file.count).contains($0) }), range[1] > 0, range[2] > range[1],
+            range[3] <= file.count - range[2]
         else { throw .malformedSignature("/ByteRange không hợp lệ hoặc vượt ngoài tệp") }
         // The gap must be exactly the /Contents hex string of this object.
         guard file[range[1]] == UInt8(ascii: "<"), file[range[2] - 1] == UInt8(ascii: ">"),

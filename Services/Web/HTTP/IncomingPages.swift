@@ -29,7 +29,7 @@ struct IncomingPages {
         router.get("van-ban-den") { request, _ -> Response in
             await app.page(request) { session in
                 let box = Self.boxes.first { $0.slug == request.query("hop") } ?? Self.boxes[0]
-                let page = max(1, Int(request.query("trang") ?? "1") ?? 1)
+                let page = min(10_000, max(1, Int(request.query("trang") ?? "1") ?? 1))  // the services' bound
                 // Filters: độ khẩn, quá hạn only.
                 let urgency = request.query("do-khan").flatMap { Labels.urgency[$0] == nil ? nil : $0 }
                 let overdueOnly = request.query("qua-han") == "on"

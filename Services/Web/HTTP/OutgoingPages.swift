@@ -29,7 +29,7 @@ struct OutgoingPages {
         router.get("van-ban-di") { request, _ -> Response in
             await app.page(request) { session in
                 let box = Self.boxes.first { $0.slug == request.query("hop") } ?? Self.boxes[0]
-                let page = max(1, Int(request.query("trang") ?? "1") ?? 1)
+                let page = min(10_000, max(1, Int(request.query("trang") ?? "1") ?? 1))  // the services' bound
                 let list = try await app.backend.get(
                     .documents, "/api/v1/outgoing?box=\(box.api)&page=\(page)&perPage=20", token: session.token, as: Listing<Item>.self)
                 return app.renderer.page(
