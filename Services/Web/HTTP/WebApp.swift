@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import ServiceKit
 
 /// What every page handler has: the services, the templates, the settings; and `page`, which turns
 /// a session problem into the right redirect and a service's refusal into a Vietnamese message.
@@ -70,13 +71,22 @@ struct WebApp: Sendable {
         }
     }
 
-    /// A file from a service, passed to the browser as it came (a PDF opens in the browser).
+    /// A file from a service. This origin is the one a file's script would act in, so the policy is
+    /// applied here again to the bytes themselves: a PDF or a plain image opens in the browser, anything
+    /// else (HTML, SVG, a PDF that is not one) is downloaded, and nothing in it may run.
     func file(_ service: Backend.Service, _ path: String, session: WebSession) async throws -> Response {
         let answer = try await backend.call(.GET, service, path, token: session.token)
         guard answer.status == 200 else { throw BackendProblem(answer) }
-        var headers: HTTPFields = [.contentType: answer.contentType, HTTPField.Name("X-Content-Type-Options")!: "nosniff"]
-        if let disposition = answer.contentDisposition { headers[.contentDisposition] = disposition }
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: answer.body)))
+        let decision = InlineFilePolicy.decide(declaredType: answer.contentType, head: answer.body)
+        let name = answer.contentDisposition.flatMap(Self.fileName(inDisposition:)) ?? "tep"
+        return Response(status: .ok, headers: Response.fileHeaders(named: name, decision), body: .init(byteBuffer: ByteBuffer(bytes: answer.body)))
+    }
+
+    /// The name in `filename*=UTF-8''…` of a Content-Disposition.
+    static func fileName(inDisposition disposition: String) -> String? {
+        guard let range = disposition.range(of: "filename*=UTF-8''") else { return nil }
+        let encoded = disposition[range.upperBound...].prefix { $0 != ";" }
+        return String(encoded).removingPercentEncoding
     }
 }
 
