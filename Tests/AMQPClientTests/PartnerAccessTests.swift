@@ -56,3 +56,16 @@ struct PartnerAccessTests {
         }
     }
 }
+
+@Suite("deploy/add-partner refuses what is not a partner", .timeLimit(.minutes(1)))
+struct PartnerRefusalTests {
+    @Test func ourOwnAgencyCodeAndOurServiceUsersAreRefused() throws {
+        let env = try String(contentsOfFile: TestEnvironment.repoRoot + "/.local/env/documents.env", encoding: .utf8)
+        let ours = try #require(env.split(separator: "\n").first { $0.hasPrefix("IOFFICE_AGENCY_CODE=") }?.dropFirst(20))
+        for (kind, name) in [("agency", String(ours)), ("agency", String(ours).lowercased()), ("agency", "documents"), ("sms-gateway", "notify")] {
+            #expect(throws: TestEnvironment.CommandFailed.self, "\(kind) \(name)") {
+                try TestEnvironment.run(TestEnvironment.repoRoot + "/deploy/add-partner", [kind, name])
+            }
+        }
+    }
+}

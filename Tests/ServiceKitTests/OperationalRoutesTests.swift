@@ -66,3 +66,19 @@ struct OperationalRoutesTests {
         }
     }
 }
+
+@Suite("Where the browser may be sent after login", .timeLimit(.minutes(1)))
+struct LocalRedirectTests {
+    @Test func onlyPlainPathsOfThisSiteAreKept() {
+        for good in ["/van-ban-den", "/van-ban-den?hop=cho-xu-ly&trang=2", "/van-ban-di/3f2a"] {
+            #expect(LocalRedirect.path(good) == good)
+        }
+        for bad in [
+            "//evil.example", "/\\evil.example", "\\\\evil.example", "/%5Cevil.example", "/%5cevil.example", "https://evil.example",
+            "evil.example", "/\tevil", "/\n/evil.example", "/%2F%2Fevil.example", "", "/tệp", String(repeating: "/a", count: 2000),
+        ] {
+            #expect(LocalRedirect.path(bad) == nil, "\(bad)")
+        }
+        #expect(LocalRedirect.path(nil) == nil)
+    }
+}

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import ServiceKit
 
 /// Đăng nhập, đăng xuất, đổi mật khẩu (forced at first login), thông tin cá nhân and the second factor.
 struct AuthPages {
@@ -11,7 +12,7 @@ struct AuthPages {
         router.get("dang-nhap") { request, _ -> Response in
             let session = WebSession(request)
             if session.user != nil, session.user?.mustChangePassword == false { return Renderer.redirect("/van-ban-den", session: session) }
-            return app.renderer.page("login", title: "Đăng nhập", session: session, ["next": request.query("tiep") ?? ""])
+            return app.renderer.page("login", title: "Đăng nhập", session: session, ["next": LocalRedirect.path(request.query("tiep")) ?? ""])
         }
         router.post("dang-nhap") { request, _ -> Response in
             let session = WebSession(request)
@@ -22,7 +23,7 @@ struct AuthPages {
                 let tokens = try await app.backend.post(
                     .documents, "/api/v1/auth/login", token: nil,
                     Login(username: form["username"] ?? "", password: form.fields["password"]?.first ?? "", otp: form["otp"]), as: Tokens.self)
-                let next = form["next"].flatMap { $0.hasPrefix("/") && !$0.hasPrefix("//") ? $0 : nil } ?? "/van-ban-den"
+                let next = LocalRedirect.path(form["next"]) ?? "/van-ban-den"
                 var response = Renderer.redirect(tokens.mustChangePassword ? "/doi-mat-khau" : next, session: session)
                 response.setCookie(WebSession.cookie(WebSession.tokenCookie, tokens.token, secure: app.settings.secureCookies, maxAge: 43_200))
                 return response
