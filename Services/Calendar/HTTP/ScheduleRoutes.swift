@@ -144,7 +144,8 @@ struct ScheduleRoutes {
             let days = ["day": 1, "week": 7, "month": 31][p.get("view") ?? "week"] ?? 7
             let start = p.get("view") == "week" || p.get("view") == nil ? MeetingRoutes.date(ScheduleWeek.monday(of: from).text) ?? from : from
             return try await client.withConnection { connection in
-                try await schedule(scope: scope, owner: owner, from: DayKey(start).text, days: days, connection, publishedOnly: scope == "agency"
+                try await mayRead(scope: scope, owner: owner, caller: caller, connection)
+                return try await schedule(scope: scope, owner: owner, from: DayKey(start).text, days: days, connection, publishedOnly: scope == "agency"
                     && !caller.has(.calendarPublishAgency))
             }
         }
@@ -202,6 +203,22 @@ struct ScheduleRoutes {
             }
         default:
             guard caller.has(.calendarPublishAgency) else { throw AccessDenied.missing(.calendarPublishAgency) }
+        }
+    }
+
+    /// A person's own schedule is theirs alone; a unit's week, drafts included, is for its people, its
+    /// leaders and the office that compiles the agency's week. The leaders' and the agency's are for all.
+    func mayRead(scope: String, owner: UUID, caller: Caller, _ connection: PostgresConnection) async throws {
+        switch scope {
+        case "person":
+            guard owner == caller.id else { throw ProblemDetails.forbidden("Chỉ xem được lịch cá nhân của chính mình.") }
+        case "unit":
+            if caller.unit?.id == owner || caller.has(.calendarPublishAgency) { return }
+            guard try await isLeader(caller.id, of: owner, connection) else {
+                throw ProblemDetails.forbidden("Chỉ người của đơn vị xem được lịch của đơn vị.")
+            }
+        default:
+            return
         }
     }
 
