@@ -22,6 +22,9 @@ struct SigningServiceTests {
         return logger
     }()
 
+    /// Tokens for another user of the same key, for the test that reports are their requester's.
+    nonisolated(unsafe) static var otherTokens: [String] = []
+
     /// A fresh schema with Signing's tables, a verifier on the fixtures' trust, and a token for a user.
     static func withService<T>(_ body: (PostgresClient, SignatureVerifier, Router<ServiceRequestContext>, String) async throws -> T) async throws -> T {
         try await withFreshSchema(component: "signing", migrations: SigningMigrations.all, logger: logger) { client in
@@ -32,6 +35,15 @@ struct SigningServiceTests {
                 AccessClaims(
                     userID: UUID(), sessionID: UUID(), username: "hoangthihuynh.vp", name: "Hoàng Thị Huỳnh", unit: nil, roles: [.clerk],
                     permissions: [], mustChangePassword: false, issuedAt: Date(), lifetime: .seconds(600)), kid: "test")
+            var others: [String] = []
+            for (name, roles) in [("nongthilanhdao.vp", [Role.clerk]), ("quantri", [Role.admin])] {
+                others.append(
+                    try await keys.sign(
+                        AccessClaims(
+                            userID: UUID(), sessionID: UUID(), username: name, name: name, unit: nil, roles: roles, permissions: [],
+                            mustChangePassword: false, issuedAt: Date(), lifetime: .seconds(600)), kid: "test"))
+            }
+            otherTokens = others
             let router = ServiceRuntime.router(
                 settings: ServiceSettings(name: "signing", defaultPort: 8083, environment: [:]),
                 readiness: Readiness(client: client, connections: [], logger: logger), registry: PrometheusCollectorRegistry(),
@@ -57,6 +69,14 @@ struct SigningServiceTests {
                     uri: "/api/v1/verifications/\(report.verificationId)", method: .get, headers: [.authorization: "Bearer \(token)"])
                 #expect(again.status == .ok)
                 #expect(try VerificationV1.decode(Array(again.body.readableBytesView)) == report)
+                // Another clerk cannot read it (the same 404 as a missing id); the administrator can.
+                let (otherClerk, admin) = (Self.otherTokens[0], Self.otherTokens[1])
+                let stranger = try await client.execute(
+                    uri: "/api/v1/verifications/\(report.verificationId)", method: .get, headers: [.authorization: "Bearer \(otherClerk)"])
+                #expect(stranger.status == .notFound)
+                let byAdmin = try await client.execute(
+                    uri: "/api/v1/verifications/\(report.verificationId)", method: .get, headers: [.authorization: "Bearer \(admin)"])
+                #expect(byAdmin.status == .ok)
 
                 let unauthenticated = try await client.execute(uri: "/api/v1/verify", method: .post, body: ByteBuffer(bytes: [1]))
                 #expect(unauthenticated.status == .unauthorized)

@@ -37,12 +37,15 @@ struct SigningRoutes {
             }
             return try Self.json(report, status: .created)
         }
+        // A report is its requester's (and the administrator's): it names the signers of a document that
+        // may be confidential. Anyone else gets the same 404 as for an id that does not exist.
         api.get("verifications/:id") { _, context -> Response in
-            _ = try context.requireCaller()
+            let caller = try context.requireCaller()
             guard let text = context.parameters.get("id"), let id = UUID(uuidString: text),
-                let report = try await client.withConnection({ try await VerificationStore.find(id, on: $0, logger: logger) })
+                let found = try await client.withConnection({ try await VerificationStore.find(id, on: $0, logger: logger) }),
+                found.requestedBy == caller.username || caller.has(.admin)
             else { throw ProblemDetails.notFound("Không tìm thấy kết quả kiểm tra chữ ký.") }
-            return try Self.json(report, status: .ok)
+            return try Self.json(found.report, status: .ok)
         }
     }
 

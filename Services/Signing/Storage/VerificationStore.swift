@@ -16,9 +16,10 @@ enum VerificationStore {
             """, logger: logger)
     }
 
-    static func find(_ id: UUID, on connection: PostgresConnection, logger: Logger) async throws -> VerificationV1? {
-        let rows = try await connection.query("select report::text from verifications where id = \(id)", logger: logger)
-        for try await json in rows.decode(String.self) { return try VerificationV1.decode(Array(json.utf8)) }
+    /// A report with the username that asked for it over HTTP (nil for those Documents asked for on the bus).
+    static func find(_ id: UUID, on connection: PostgresConnection, logger: Logger) async throws -> (report: VerificationV1, requestedBy: String?)? {
+        let rows = try await connection.query("select report::text, requested_by from verifications where id = \(id)", logger: logger)
+        for try await (json, requester) in rows.decode((String, String?).self) { return (try VerificationV1.decode(Array(json.utf8)), requester) }
         return nil
     }
 }
