@@ -14,14 +14,16 @@ struct QueueWorkerTests {
             properties: AMQPProperties(messageID: id, type: "test.v1", contentType: "application/json"))
     }
 
-    /// Runs a worker until `condition` holds (or 15 s pass), then stops it.
+    /// Runs a worker until `condition` holds (or 15 s pass), then stops it and waits until it has stopped
+    /// (so that its consumer takes nothing meant for the next worker).
     func runWorker(_ worker: QueueWorker, until condition: @Sendable () async throws -> Bool) async throws {
         let task = Task { try await worker.run() }
-        defer { task.cancel() }
         let deadline = ContinuousClock.now + .seconds(15)
         while try await !condition(), ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(50))
         }
+        task.cancel()
+        _ = try? await task.value
     }
 
     /// The in-process half of the inbox's promise (the real process killed with SIGKILL between commit
@@ -88,6 +90,40 @@ struct QueueWorkerTests {
                 #expect(parked.properties.headers["x-ioffice-error"]?.contains("JSON") == true)
                 #expect(parked.properties.headers["x-ioffice-queue"] == queue)
                 #expect(String(decoding: parked.body, as: UTF8.self) == "this is not json")
+            }
+        }
+    }
+
+    /// What a stolen credential of another service would publish (a "signing.verified" from Calendar's
+    /// user): the broker vouches for user_id, the consumer checks it against the producers it expects.
+    @Test func aMessageFromABrokerUserThatDoesNotProduceItIsDeadLetteredAsForgedAndNeverHandled() async throws {
+        try await withDatabase { client in
+            try await withTestQueue("forged") { connection, queue in
+                let table = try await createEffectsTable(client)
+                let me = connection.configuration.user
+                for (id, user) in [("forged-1", me), ("forged-2", nil)] as [(String, String?)] {
+                    try await connection.publish(
+                        Array("{\"value\":\"giả mạo\"}".utf8), exchange: "", routingKey: queue,
+                        properties: AMQPProperties(messageID: id, type: "test.v1", contentType: "application/json", userID: user))
+                }
+                let worker = QueueWorker(
+                    queue: queue, consumerConnection: connection, publisher: connection, client: client,
+                    handler: RecordingHandler(table: table), producers: ["signing"], logger: testLogger)
+                try await runWorker(worker) { try await connection.queueStatus(queue + ".dlq").messageCount >= 2 }
+                let parked = try await collect(try await connection.consume(queue: queue + ".dlq"), count: 2, timeout: .seconds(5))
+                #expect(Set(parked.compactMap(\.properties.messageID)) == ["forged-1", "forged-2"])
+                #expect(parked.allSatisfy { $0.properties.headers["x-ioffice-error"]?.hasPrefix("forged") == true })
+                #expect(try await count(client, "select count(*)::int from \(table)") == 0)
+
+                // From the producer it expects (user_id set, as the outbox relay sets it), the message is handled.
+                try await connection.publish(
+                    Array("{\"value\":\"thật\"}".utf8), exchange: "", routingKey: queue,
+                    properties: AMQPProperties(messageID: "genuine-1", type: "test.v1", contentType: "application/json", userID: me))
+                let trusting = QueueWorker(
+                    queue: queue, consumerConnection: connection, publisher: connection, client: client,
+                    handler: RecordingHandler(table: table), producers: [me], logger: testLogger)
+                try await runWorker(trusting) { try await count(client, "select count(*)::int from \(table)") == 1 }
+                #expect(try await count(client, "select count(*)::int from \(table) where message_id = 'genuine-1'") == 1)
             }
         }
     }

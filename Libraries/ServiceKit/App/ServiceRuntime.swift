@@ -55,10 +55,14 @@ public final class ServiceRuntime: Sendable {
     }
 
     /// A worker for `queue` on this runtime's connections and database.
-    public func worker(queue: String, handler: any MessageHandler, prefetch: UInt16 = 32, concurrency: Int = 1) -> QueueWorker {
+    /// A worker for `queue`; with `producers` (service names), messages published by any other broker user
+    /// are dead-lettered as forged.
+    public func worker(
+        queue: String, handler: any MessageHandler, prefetch: UInt16 = 32, concurrency: Int = 1, producers: [String]? = nil
+    ) -> QueueWorker {
         QueueWorker(
             queue: queue, prefetch: prefetch, concurrency: concurrency, consumerConnection: consumerConnection, publisher: publisher,
-            client: postgres, handler: handler, logger: logger)
+            client: postgres, handler: handler, producers: producers.map { Set($0.map(settings.brokerUser(of:))) }, logger: logger)
     }
 
     /// The router every service starts from: metrics, problem details, the operational routes, and an

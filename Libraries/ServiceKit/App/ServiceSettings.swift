@@ -38,6 +38,12 @@ public struct ServiceSettings: Sendable {
         self.environment = environment
     }
 
+    /// The broker user another service publishes as (`IOFFICE_BROKER_USER_<SERVICE>`, default its name):
+    /// what internal consumers check a message's `user_id` against.
+    public func brokerUser(of service: String) -> String {
+        environment["IOFFICE_BROKER_USER_\(service.uppercased())"].flatMap { $0.isEmpty ? nil : $0 } ?? service
+    }
+
     public func amqpConfiguration(role: String) throws -> AMQPConfiguration {
         try AMQPConfiguration(url: amqpURL, connectionName: "\(name)-\(role)")
     }

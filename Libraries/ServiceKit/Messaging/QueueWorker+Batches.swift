@@ -37,7 +37,7 @@ extension QueueWorker {
     enum Outcome { case handled, duplicate, rejected(String) }
 
     func processBatch(_ batch: [AMQPDelivery]) async {
-        guard batch.allSatisfy({ !($0.properties.messageID ?? "").isEmpty }) else {
+        guard batch.allSatisfy({ !($0.properties.messageID ?? "").isEmpty && isFromAProducer($0) }) else {
             for delivery in batch { await process(delivery) }
             return
         }

@@ -9,6 +9,8 @@ import Synchronization
 /// entry, and acked only after the commit.
 ///
 /// - A duplicate (`message_id` already in the inbox) is acked and ignored.
+/// - With `producers` set, a message whose `user_id` (which the broker checks against the publishing
+///   connection) is none of them is forged: dead-lettered with the reason, never handled.
 /// - A `MessageRejected`, or a message without `message_id`, is published to `<queue>.dlq` with the
 ///   reason in `x-ioffice-error`, then acked: it never vanishes and never blocks the queue.
 /// - A failure of the database or broker (`InfrastructureFailure`) is retried in hand, with a growing
@@ -33,6 +35,8 @@ public final class QueueWorker: Service {
     let publisher: AMQPConnection
     let client: PostgresClient
     let handler: any MessageHandler
+    /// The broker users that publish what this queue takes; nil: anyone the broker lets write to it.
+    let producers: Set<String>?
     let logger: Logger
     let stopping = Atomic<Bool>(false)
     let handled: Counter
@@ -44,8 +48,9 @@ public final class QueueWorker: Service {
     public init(
         queue: String, consumerName: String? = nil, prefetch: UInt16 = 32, maxAttempts: Int = 5, attemptTimeout: Duration = .seconds(30), concurrency: Int = 1, batchSize: Int = 1,
         consumerConnection: AMQPConnection, publisher: AMQPConnection, client: PostgresClient,
-        handler: any MessageHandler, logger: Logger
+        handler: any MessageHandler, producers: Set<String>? = nil, logger: Logger
     ) {
+        self.producers = producers
         self.queue = queue
         self.consumerName = consumerName ?? queue
         self.prefetch = prefetch
@@ -69,6 +74,18 @@ public final class QueueWorker: Service {
     public func run() async throws {
         let consumer = try await consumerConnection.consume(queue: queue, prefetch: prefetch)
         logger.info("consuming", metadata: ["queue": "\(queue)"])
+        do {
+            try await consume(consumer)
+        } catch {
+            // Cancelled or failed: the broker must stop delivering to a consumer nobody reads any more
+            // (what it holds would stay unacked for as long as the connection lives).
+            await consumer.cancel()
+            throw error
+        }
+        await consumer.cancel()
+    }
+
+    private func consume(_ consumer: AMQPConsumer) async throws {
         if batchSize > 1 { return try await runBatched(consumer) }
         try await withGracefulShutdownHandler {
             try await withThrowingDiscardingTaskGroup { group in
@@ -109,6 +126,10 @@ public final class QueueWorker: Service {
     func process(_ delivery: AMQPDelivery) async {
         guard let messageID = delivery.properties.messageID, !messageID.isEmpty else {
             return await deadLetter(delivery, reason: "message without message_id")
+        }
+        guard isFromAProducer(delivery) else {
+            return await deadLetter(
+                delivery, reason: "forged: published by broker user \(delivery.properties.userID ?? "(none)"), which does not produce what \(queue) takes")
         }
         let message = IncomingMessage(
             messageID: messageID, type: delivery.properties.type, body: delivery.body, properties: delivery.properties,
@@ -154,6 +175,11 @@ public final class QueueWorker: Service {
                 return delivery.nack(requeue: true)
             }
         }
+    }
+
+    func isFromAProducer(_ delivery: AMQPDelivery) -> Bool {
+        guard let producers else { return true }
+        return delivery.properties.userID.map(producers.contains) ?? false
     }
 
     /// The handler's `MessageRejected`, also when PostgresNIO wrapped it in a transaction error.

@@ -6,7 +6,7 @@ import ServiceKit
 let settings = ServiceSettings(name: "calendar", defaultPort: 8082)
 let registry = ServiceRuntime.bootstrap(settings)
 let runtime = try ServiceRuntime(settings: settings, registry: registry)
-let directory = runtime.worker(queue: CalendarTopology.eventsQueue, handler: DirectoryHandler())
+let directory = runtime.worker(queue: CalendarTopology.eventsQueue, handler: DirectoryHandler(), producers: ["documents"])
 let publicURL = settings.environment["IOFFICE_CALENDAR_PUBLIC_URL"] ?? "http://\(settings.httpHost):\(settings.httpPort)"
 await runtime.runAsMain(
     migrations: CalendarMigrations.all, topology: CalendarTopology.topology, workers: [directory],

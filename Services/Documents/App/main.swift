@@ -14,7 +14,7 @@ let us = AgencyRef(code: settings.agencyCode, name: settings.agencyName)
 // Several documents at once: each is its own transaction, and only the arrival number is taken in order.
 let inbound = runtime.worker(queue: Routes.inboundQueue(of: settings.agencyCode), handler: InboundHandler(us: us), concurrency: 16)
 // Verdicts of the Signing service on our files.
-let events = runtime.worker(queue: DocumentsTopology.eventsQueue, handler: EventsHandler())
+let events = runtime.worker(queue: DocumentsTopology.eventsQueue, handler: EventsHandler(), producers: ["signing"])
 await runtime.runAsMain(
     migrations: DocumentsMigrations.all, topology: DocumentsTopology.make(agencyCode: settings.agencyCode), workers: [inbound, events],
     background: [DeadlineWatch(client: runtime.postgres, logger: runtime.logger)],

@@ -14,8 +14,9 @@ let events = InboxEvents(client: runtime.postgres, logger: runtime.logger)
 let requests = QueueWorker(
     queue: NotifyTopology.requestsQueue, prefetch: NotifyWorkers.requestsPrefetch, concurrency: NotifyWorkers.requestsConcurrency,
     batchSize: NotifyWorkers.requestsBatch, consumerConnection: runtime.consumerConnection, publisher: runtime.publisher,
-    client: runtime.postgres, handler: RequestHandler(), logger: runtime.logger)
-let directory = runtime.worker(queue: NotifyTopology.directoryQueue, handler: DirectoryHandler())
+    client: runtime.postgres, handler: RequestHandler(),
+    producers: Set(["documents", "calendar"].map(settings.brokerUser(of:))), logger: runtime.logger)
+let directory = runtime.worker(queue: NotifyTopology.directoryQueue, handler: DirectoryHandler(), producers: ["documents"])
 let reports = runtime.worker(queue: NotifyTopology.reportsQueue, handler: ReportHandler(), concurrency: 4)
 await runtime.runAsMain(
     migrations: NotifyMigrations.all, topology: NotifyTopology.topology, workers: [requests, directory, reports],
