@@ -99,17 +99,23 @@ struct OutgoingEndToEndTests {
                         #expect(document.attachments.first?.bytes == signed)
                         #expect(document.signer.name == "Trần Công Huân")
 
-                        // Its received and accepted replies show on the document.
-                        for status in [DocumentStatus.received, .accepted] {
-                            let reply = StatusV1(documentId: document.documentId, from: partner.ref, to: document.from, status: status, at: Date())
+                        // Its replies show on the document. "accepted" comes first and "received", dated earlier, after
+                        // it (replies are handled side by side, so either order happens): the later-dated one stays the
+                        // recipient's status, and both are in the history. The older one used to be dead-lettered.
+                        let acceptedAt = Date()
+                        for (status, at) in [(DocumentStatus.accepted, acceptedAt), (.received, acceptedAt.addingTimeInterval(-60))] {
+                            let reply = StatusV1(documentId: document.documentId, from: partner.ref, to: document.from, status: status, at: at)
                             try await partner.connection.publish(
                                 try reply.encoded(), exchange: Routes.interAgencyExchange, routingKey: Routes.status(to: ourCode),
                                 properties: AMQPProperties(
                                     messageID: UUID().uuidString, type: StatusV1.messageType, contentType: "application/json", timestamp: Date(),
                                     appID: "partner", userID: partner.code))
+                            let action = "status.\(status.rawValue)"
+                            _ = try await eventually(timeout: .seconds(30)) { () -> Bool? in
+                                let detail = try await client.send(.get, url, token: office.specialist).decoded(O.Detail.self)
+                                return detail.history.contains { $0.action == action } ? true : nil
+                            }
                         }
-                        // The inbound queue handles messages side by side: the two replies may be recorded in either
-                        // order, and the later-dated one stays the recipient's status.
                         nonisolated(unsafe) var last: O.Detail?
                         let accepted = try await eventually(timeout: .seconds(30)) { () -> O.Detail? in
                             let detail = try await client.send(.get, url, token: office.specialist).decoded(O.Detail.self)

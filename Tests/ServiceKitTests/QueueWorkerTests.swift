@@ -124,6 +124,21 @@ struct QueueWorkerTests {
                     handler: RecordingHandler(table: table), producers: [me], logger: testLogger)
                 try await runWorker(trusting) { try await count(client, "select count(*)::int from \(table)") == 1 }
                 #expect(try await count(client, "select count(*)::int from \(table) where message_id = 'genuine-1'") == 1)
+
+                // An operator's replay of a dead letter comes as the consumer's own user: its first sender decides.
+                for (id, sender) in [("replayed-1", "signing"), ("replayed-2", "calendar")] {
+                    try await connection.publish(
+                        Array("{\"value\":\"\(id)\"}".utf8), exchange: "", routingKey: queue,
+                        properties: AMQPProperties(
+                            messageID: id, type: "test.v1", contentType: "application/json", userID: me,
+                            headers: ["x-ioffice-original-user-id": sender]))
+                }
+                let replaying = QueueWorker(
+                    queue: queue, consumerConnection: connection, publisher: connection, client: client,
+                    handler: RecordingHandler(table: table), producers: ["signing"], logger: testLogger)
+                try await runWorker(replaying) { try await connection.queueStatus(queue + ".dlq").messageCount >= 1 }
+                #expect(try await count(client, "select count(*)::int from \(table) where message_id = 'replayed-1'") == 1)
+                #expect(try await count(client, "select count(*)::int from \(table) where message_id = 'replayed-2'") == 0)
             }
         }
     }

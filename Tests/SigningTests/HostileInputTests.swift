@@ -85,6 +85,16 @@ struct HostileInputTests {
         }
     }
 
+    /// The object's end was looked for from the key itself: in `/ByteRangendobj` the key's last `e` starts
+    /// an `endobj`, and the range after the key was reversed, a trap in any build.
+    @Test func aKeyRunningIntoEndobjIsMalformedNotATrap() throws {
+        for text in ["%PDF-1.7\n/ByteRangendobj\n", "%PDF-1.7\n/ByteRange endobj", "%PDF-1.7\n/ByteRange[endobj", "%PDF-1.7\n/ByteRange"] {
+            let findings = try FixtureTrust.make().verifier.verify(.pdf(Array(text.utf8)))
+            #expect(!findings.isEmpty, "\(text)")
+            #expect(Verdict.of(findings) == .failed, "\(text)")
+        }
+    }
+
     @Test func aByteRangeOutsideTheFileIsRefusedAsSuch() throws {
         var pdf = try Fixtures.bytes("one-signature.pdf")
         let at = try #require(Bytes.indices(of: Array("/ByteRange [".utf8), in: pdf).first)

@@ -207,10 +207,14 @@ enum OutgoingIssuance {
                 """, logger: logger)
             updated = true
         }
+        // Not a recipient of this document: nothing to record (the caller refuses it).
+        guard !recipients.isEmpty else { return false }
         let note = status.note.map { ": \($0)" } ?? ""
         try await OutgoingStore.history(
             documentId, actor: (nil, status.from.name), action: "status.\(status.status.rawValue)", comment: "\(status.from.code)\(note)",
             at: Date(), on: connection, logger: logger)
-        return updated
+        // A status older than the one shown (replies handled side by side, or late) is history only.
+        if !updated { logger.info("older status recorded in the history only", metadata: ["status": "\(status.status.rawValue)"]) }
+        return true
     }
 }

@@ -31,7 +31,8 @@ enum PDFSignatureScanner {
     static func field(at start: Int, in file: [UInt8]) throws(PDFProblem) -> PDFSignatureField {
         // The enclosing object: from the previous "obj" to the next "endobj".
         let objectStart = Bytes.last(Array(ascii: " obj"), in: file, before: start) ?? 0
-        guard let objectEnd = Bytes.first(Array(ascii: "endobj"), in: file, range: start..<file.count) else {
+        // After the key: `/ByteRangendobj` must not end the object inside the key itself.
+        guard let objectEnd = Bytes.first(Array(ascii: "endobj"), in: file, range: start + 10..<file.count) else {
             throw .malformedSignature("chữ ký không nằm trong một đối tượng PDF hoàn chỉnh")
         }
         let range = try byteRange(after: start + 10, in: file, limit: objectEnd)
@@ -59,6 +60,7 @@ enum PDFSignatureScanner {
 
     /// `[a b c d]` after the key.
     static func byteRange(after index: Int, in file: [UInt8], limit: Int) throws(PDFProblem) -> [Int] {
+        guard index < limit else { throw .malformedSignature("thiếu /ByteRange") }
         guard let open = Bytes.first(Array(ascii: "["), in: file, range: index..<min(limit, index + 64)),
             let close = Bytes.first(Array(ascii: "]"), in: file, range: open..<min(limit, open + 128))
         else { throw .malformedSignature("thiếu /ByteRange") }

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import Hummingbird
 import NIOCore
+import ServiceKit
 import ServiceLifecycle
 
 /// Thông báo (the inbox, live), nhắn tin SMS with its counter, thông tin điều hành, tin nội bộ and
@@ -46,7 +47,7 @@ struct NotifyPages {
                 } else {
                     _ = try await app.backend.call(.POST, .notify, "/api/v1/messages/read-all", token: session.token)
                 }
-                return Renderer.redirect(form["link"].flatMap { $0.hasPrefix("/") && !$0.hasPrefix("//") ? $0 : nil } ?? "/thong-bao", session: session)
+                return Renderer.redirect(LocalRedirect.path(form["link"]) ?? "/thong-bao", session: session)
             }
         }
         // The inbox's live events, passed through from Notify with the user's token.
