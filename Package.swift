@@ -121,6 +121,7 @@ let package = Package(
             dependencies: [
                 "AMQPClient", "ServiceKit", "Contracts", .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Yams", package: "Yams"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Tests/TestSupport"),
         .testTarget(

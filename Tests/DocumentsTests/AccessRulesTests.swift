@@ -33,28 +33,36 @@ struct AccessRulesTests {
         return (admin, specialist, "Song-Hong-2026")
     }
 
-    @Test func repeatedFailuresLockTheAccountEvenForTheRightPassword() async throws {
+    @Test func repeatedFailuresMakeThatAddressWaitAndSayNothingAboutWhetherTheNameExists() async throws {
         try await DocumentsHarness.with { harness in
             let database = harness.database
             try await harness.application.test(.router) { client in
-                let people = try await Self.people(client)
-                _ = people
-                for _ in 1...4 {
-                    let wrong = try await client.send(
-                        .post, "/api/v1/auth/login", json: ["username": "chuyenvien.test", "password": "sai-mat-khau-1"])
-                    #expect(wrong.status == .unauthorized)
-                    #expect(wrong.problem?.detail == "Tên đăng nhập hoặc mật khẩu không đúng.")
+                _ = try await Self.people(client)
+                var answers: [String: [String]] = [:]
+                for username in ["chuyenvien.test", "khong.ton.tai"] {
+                    for _ in 1...5 {
+                        let wrong = try await client.send(.post, "/api/v1/auth/login", json: ["username": username, "password": "sai-mat-khau-1"])
+                        #expect(wrong.status == .unauthorized)
+                        #expect(wrong.problem?.detail == "Tên đăng nhập hoặc mật khẩu không đúng.")
+                        answers[username, default: []].append("\(wrong.status.code) \(wrong.problem?.type ?? "")")
+                    }
+                    let sixth = try await client.send(.post, "/api/v1/auth/login", json: ["username": username, "password": "sai-mat-khau-1"])
+                    #expect(sixth.status == .tooManyRequests)
+                    #expect(sixth.headers[.retryAfter] == "1")
+                    #expect(sixth.problem?.detail == "Đăng nhập sai nhiều lần. Vui lòng thử lại sau 1 giây.")
+                    answers[username, default: []].append("\(sixth.status.code) \(sixth.problem?.type ?? "")")
                 }
-                let fifth = try await client.send(
-                    .post, "/api/v1/auth/login", json: ["username": "chuyenvien.test", "password": "sai-mat-khau-1"])
-                #expect(fifth.status == .tooManyRequests)
-                let right = try await client.send(
-                    .post, "/api/v1/auth/login", json: ["username": "chuyenvien.test", "password": "Song-Hong-2026"])
+                // An unknown name and a real one get the same answers in the same order.
+                #expect(answers["chuyenvien.test"] == answers["khong.ton.tai"])
+                // While it waits, even the right password is not checked from this address.
+                let right = try await client.send(.post, "/api/v1/auth/login", json: ["username": "chuyenvien.test", "password": "Song-Hong-2026"])
                 #expect(right.status == .tooManyRequests)
-                #expect(right.problem?.detail?.contains("tạm khóa") == true)
+                // Only attempts whose password was checked are logged; the account itself is not locked.
                 #expect(
                     try await database.count(
-                        "select count(*)::int from usage_log where action = 'loginFailed' and username = 'chuyenvien.test'") == 6)
+                        "select count(*)::int from usage_log where action = 'loginFailed' and username = 'chuyenvien.test'") == 5)
+                #expect(try await database.count("select count(*)::int from users where locked_until is not null") == 0)
+                #expect(try await database.count("select failed_logins from users where username = 'chuyenvien.test'") == 5)
             }
         }
     }

@@ -10,6 +10,8 @@ public struct ProblemDetails: HTTPResponseError, Codable, Sendable {
     public var instance: String?
     /// Extension member: what is wrong with each field of the request, for forms to show beside the field.
     public var errors: [FieldError]?
+    /// Seconds for a `Retry-After` header (429, 503); a header, not part of the body.
+    public var retryAfter: Int?
 
     /// One field's problem, in Vietnamese.
     public struct FieldError: Codable, Sendable, Equatable {
@@ -79,9 +81,9 @@ public struct ProblemDetails: HTTPResponseError, Codable, Sendable {
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         let data = try JSONEncoder().encode(self)
-        return Response(
-            status: status, headers: [.contentType: "application/problem+json; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        var headers: HTTPFields = [.contentType: "application/problem+json; charset=utf-8"]
+        if let retryAfter { headers[.retryAfter] = String(retryAfter) }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
     public static let notFound = ProblemDetails(

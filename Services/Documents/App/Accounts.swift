@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
 import PostgresNIO
@@ -11,7 +12,10 @@ struct Accounts: Sendable {
     let hasher: PasswordHasher
     let keyRing: TokenKeyRing
     var passwordPolicy = PasswordPolicy()
-    var lockout = LockoutPolicy()
+    /// Who may try a password now: per-address and global limits, progressive delay after failures.
+    let gate: LoginGate
+    /// Peers whose `X-Forwarded-For` is believed: the web front end, which logs people in on their behalf.
+    let trustedProxies: Set<String>
     /// Access tokens are short-lived: the other services cannot see a logout, only an expiry.
     var tokenLifetime: Duration
     /// A login session lasts a working day; its tokens are refreshed within it.
@@ -28,6 +32,29 @@ struct Accounts: Sendable {
         tokenLifetime = .seconds(settings.environment["IOFFICE_TOKEN_TTL_SECONDS"].flatMap(Int.init) ?? 900)
         sessionLifetime = .seconds(settings.environment["IOFFICE_SESSION_TTL_SECONDS"].flatMap(Int.init) ?? 12 * 3600)
         agencyName = settings.agencyName
+        gate = LoginGate()
+        trustedProxies = Set(
+            (settings.environment["IOFFICE_TRUSTED_PROXIES"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty })
+    }
+
+    /// The address a login comes from: the socket's peer, or, when the peer is a trusted proxy, the last
+    /// address it put in `X-Forwarded-For` (anything before it was written by the client).
+    func clientAddress(_ request: Request, _ context: ServiceRequestContext) -> String {
+        let peer = context.clientAddress ?? "unknown"
+        guard trustedProxies.contains(peer), let forwarded = request.headers[Self.forwardedFor] else { return peer }
+        let last = forwarded.split(separator: ",").last.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+        return last.isEmpty || last.count > 64 ? peer : last
+    }
+
+    static let forwardedFor = HTTPField.Name("X-Forwarded-For")!
+
+    /// bcrypt under the gate's hashing permit, outside any database transaction.
+    func verifyPassword(_ password: String, against hash: String?) async throws(LoginGate.Refusal) -> Bool {
+        try await gate.startHashing()
+        let matches = await hasher.verify(password, against: hash)
+        await gate.finishHashing()
+        return matches
     }
 
     /// A signed token for `user` in `session`, saying what they may do now.

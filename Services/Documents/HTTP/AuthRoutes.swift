@@ -46,7 +46,7 @@ struct AuthRoutes {
         }
         router.post("api/v1/auth/login") { request, context -> TokenResponse in
             let body = try await request.json(LoginRequest.self, context: context)
-            switch try await login(body, address: context.clientAddress) {
+            switch try await login(body, address: accounts.clientAddress(request, context)) {
             case .success(let token): return token
             case .refused(let problem): throw problem
             }
@@ -72,7 +72,7 @@ struct AuthRoutes {
         api.post("auth/password") { request, context -> TokenResponse in
             let caller = try context.requireCaller()
             let body = try await request.json(PasswordChange.self, context: context)
-            return try await changePassword(caller: caller, body, address: context.clientAddress)
+            return try await changePassword(caller: caller, body, address: accounts.clientAddress(request, context))
         }
         api.post("auth/totp") { _, context -> Enrolment in
             let caller = try context.requireCaller()
@@ -98,50 +98,66 @@ struct AuthRoutes {
         }
     }
 
-    func login(_ body: LoginRequest, address: String?) async throws -> LoginOutcome {
+    func login(_ body: LoginRequest, address: String) async throws -> LoginOutcome {
         let username = body.username.trimmingCharacters(in: .whitespaces).lowercased()
-        let wrong = ProblemDetails(
-            type: "https://ioffice.example/problems/invalid-credentials", title: "Đăng nhập không thành công", status: .unauthorized,
-            detail: "Tên đăng nhập hoặc mật khẩu không đúng.")
+        if let refusal = await accounts.gate.enter(username: username, address: address) { return .refused(Self.problem(refusal)) }
+        do {
+            let (outcome, verdict) = try await attempt(body, username: username, address: address)
+            await accounts.gate.leave(username: username, address: address, outcome: verdict)
+            return outcome
+        } catch {
+            await accounts.gate.leave(username: username, address: address, outcome: .undecided)
+            if let refusal = error as? LoginGate.Refusal { return .refused(Self.problem(refusal)) }
+            throw error
+        }
+    }
+
+    static let wrongCredentials = ProblemDetails(
+        type: "https://ioffice.example/problems/invalid-credentials", title: "Đăng nhập không thành công", status: .unauthorized,
+        detail: "Tên đăng nhập hoặc mật khẩu không đúng.")
+
+    /// The password is checked with no transaction open and no row locked; only a right one opens the
+    /// short transaction that makes the session.
+    private func attempt(_ body: LoginRequest, username: String, address: String) async throws -> (LoginOutcome, LoginGate.Outcome) {
+        let found = try await accounts.client.withConnection { connection in
+            try await UserStore.find(username: username, on: connection, logger: logger)
+        }
+        guard try await accounts.verifyPassword(body.password, against: found?.passwordHash), let found else {
+            try await recordFailure(found, username: username, why: found == nil ? "sai tên đăng nhập" : "sai mật khẩu", address: address)
+            return (.refused(Self.wrongCredentials), .failed)
+        }
         return try await accounts.client.withTransaction(deadline: .requestTransaction, logger: logger) { connection in
-            func failed(_ user: UserRecord?, _ why: String, _ problem: ProblemDetails) async throws -> LoginOutcome {
-                try await UsageLog.append(
-                    .loginFailed, userID: user?.id, username: username, detail: why, address: address, on: connection, logger: logger)
-                return .refused(problem)
-            }
             let now = Date()
-            let user = try await UserStore.findForUpdate(username: username, on: connection, logger: logger)
-            if let user, let until = user.lockedUntil, until > now {
-                return try await failed(
-                    user, "đang tạm khóa",
-                    ProblemDetails(
-                        type: "https://ioffice.example/problems/locked-out", title: "Tài khoản tạm khóa", status: .tooManyRequests,
-                        detail: LockoutPolicy.message(until: until, now: now)))
-            }
-            guard await accounts.hasher.verify(body.password, against: user?.passwordHash), let user else {
-                guard let user else { return try await failed(nil, "sai tên đăng nhập", wrong) }
-                return try await countFailure(user, now: now, why: "sai mật khẩu", wrong: wrong, on: connection, failed: failed)
+            // Changed since it was read: the password just checked is no longer the account's.
+            guard let user = try await UserStore.findForUpdate(id: found.id, on: connection, logger: logger),
+                user.passwordHash == found.passwordHash
+            else {
+                try await recordFailure(found, username: username, why: "sai mật khẩu", address: address, on: connection)
+                return (.refused(Self.wrongCredentials), .failed)
             }
             if !user.active || user.locked {
-                return try await failed(
-                    user, "tài khoản bị khóa",
-                    ProblemDetails(
-                        type: "https://ioffice.example/problems/account-disabled", title: "Tài khoản bị khóa", status: .forbidden,
-                        detail: "Tài khoản đã bị khóa hoặc ngừng sử dụng. Vui lòng liên hệ quản trị hệ thống."))
+                try await UsageLog.append(
+                    .loginFailed, userID: user.id, username: username, detail: "tài khoản bị khóa", address: address, on: connection,
+                    logger: logger)
+                let problem = ProblemDetails(
+                    type: "https://ioffice.example/problems/account-disabled", title: "Tài khoản bị khóa", status: .forbidden,
+                    detail: "Tài khoản đã bị khóa hoặc ngừng sử dụng. Vui lòng liên hệ quản trị hệ thống.")
+                return (.refused(problem), .undecided)
             }
             var totpStep: Int64?
             if user.totpEnabled, let secret = user.totpSecret {
                 guard let code = body.otp, !code.isEmpty else {
-                    return .refused(
-                        ProblemDetails(
-                            type: "https://ioffice.example/problems/otp-required", title: "Cần mã xác thực", status: .unauthorized,
-                            detail: "Nhập mã xác thực 6 số trên ứng dụng của bạn."))
+                    let problem = ProblemDetails(
+                        type: "https://ioffice.example/problems/otp-required", title: "Cần mã xác thực", status: .unauthorized,
+                        detail: "Nhập mã xác thực 6 số trên ứng dụng của bạn.")
+                    return (.refused(problem), .undecided)
                 }
                 guard let step = OneTimeCode.matchingStep(code: code, secret: secret, at: now, after: user.totpLastStep) else {
+                    try await recordFailure(user, username: username, why: "sai mã xác thực", address: address, on: connection)
                     let problem = ProblemDetails(
                         type: "https://ioffice.example/problems/invalid-otp", title: "Đăng nhập không thành công", status: .unauthorized,
                         detail: "Mã xác thực không đúng hoặc đã được dùng.")
-                    return try await countFailure(user, now: now, why: "sai mã xác thực", wrong: problem, on: connection, failed: failed)
+                    return (.refused(problem), .failed)
                 }
                 totpStep = step
             }
@@ -151,59 +167,94 @@ struct AuthRoutes {
                 id: session, userID: user.id, expiresAt: now.addingTimeInterval(TimeInterval(accounts.sessionLifetime.components.seconds)),
                 address: address, on: connection, logger: logger)
             try await UsageLog.append(.login, userID: user.id, username: user.username, address: address, on: connection, logger: logger)
-            return .success(try await accounts.token(for: user, session: session, on: connection))
+            return (.success(try await accounts.token(for: user, session: session, on: connection)), .succeeded)
         }
     }
 
-    private func countFailure(
-        _ user: UserRecord, now: Date, why: String, wrong: ProblemDetails, on connection: PostgresConnection,
-        failed: (UserRecord?, String, ProblemDetails) async throws -> LoginOutcome
-    ) async throws -> LoginOutcome {
-        let failures = user.failedLogins + 1
-        let until = accounts.lockout.lockedUntil(failures: failures, at: now)
-        try await UserStore.recordFailure(userID: user.id, failures: failures, lockedUntil: until, on: connection, logger: logger)
-        guard let until else { return try await failed(user, why, wrong) }
-        return try await failed(
-            user, "\(why), tạm khóa",
-            ProblemDetails(
-                type: "https://ioffice.example/problems/locked-out", title: "Tài khoản tạm khóa", status: .tooManyRequests,
-                detail: LockoutPolicy.message(until: until, now: now)))
+    /// The usage log line and the administrator's count of a failure.
+    private func recordFailure(
+        _ user: UserRecord?, username: String, why: String, address: String, on connection: PostgresConnection? = nil
+    ) async throws {
+        @Sendable func write(_ connection: PostgresConnection) async throws {
+            if let user { try await UserStore.recordFailure(userID: user.id, on: connection, logger: logger) }
+            try await UsageLog.append(
+                .loginFailed, userID: user?.id, username: username, detail: why, address: address, on: connection, logger: logger)
+        }
+        if let connection { return try await write(connection) }
+        try await accounts.client.withTransaction(deadline: .requestTransaction, logger: logger) { try await write($0) }
     }
 
-    func changePassword(caller: Caller, _ body: PasswordChange, address: String?) async throws -> TokenResponse {
-        let outcome: LoginOutcome = try await accounts.client.withTransaction(deadline: .requestTransaction, logger: logger) { connection in
+    /// A refused attempt, the same whether or not the username exists.
+    static func problem(_ refusal: LoginGate.Refusal) -> ProblemDetails {
+        switch refusal {
+        case .wait(let seconds):
+            var problem = ProblemDetails(
+                type: "https://ioffice.example/problems/too-many-attempts", title: "Tạm dừng đăng nhập", status: .tooManyRequests,
+                detail: LoginThrottle.message(wait: seconds))
+            problem.retryAfter = max(1, Int(seconds.rounded(.up)))
+            return problem
+        case .busy:
+            var problem = ProblemDetails(
+                type: "https://ioffice.example/problems/busy", title: "Hệ thống đang bận", status: .serviceUnavailable,
+                detail: "Có quá nhiều lượt đăng nhập cùng lúc. Vui lòng thử lại sau ít giây.")
+            problem.retryAfter = 2
+            return problem
+        }
+    }
+
+    func changePassword(caller: Caller, _ body: PasswordChange, address: String) async throws -> TokenResponse {
+        if let refusal = await accounts.gate.enter(username: caller.username, address: address) { throw Self.problem(refusal) }
+        let outcome: LoginOutcome
+        do {
+            let verdict: LoginGate.Outcome
+            (outcome, verdict) = try await passwordChange(caller: caller, body, address: address)
+            await accounts.gate.leave(username: caller.username, address: address, outcome: verdict)
+        } catch {
+            await accounts.gate.leave(username: caller.username, address: address, outcome: .undecided)
+            if let refusal = error as? LoginGate.Refusal { throw Self.problem(refusal) }
+            throw error
+        }
+        switch outcome {
+        case .success(let token): return token
+        case .refused(let problem): throw problem
+        }
+    }
+
+    /// Both hashes are computed before the transaction; the row is locked only to write the new one.
+    private func passwordChange(caller: Caller, _ body: PasswordChange, address: String) async throws -> (LoginOutcome, LoginGate.Outcome) {
+        let found = try await accounts.client.withConnection { connection in
+            try await UserStore.find(id: caller.id, on: connection, logger: logger)
+        }
+        guard let found else { throw AccessDenied.invalidToken }
+        guard try await accounts.verifyPassword(body.currentPassword, against: found.passwordHash) else {
+            try await recordFailure(found, username: caller.username, why: "đổi mật khẩu: sai mật khẩu hiện tại", address: address)
+            let wrong = ProblemDetails(
+                type: "https://ioffice.example/problems/invalid-credentials", title: "Không đổi được mật khẩu", status: .forbidden,
+                detail: "Mật khẩu hiện tại không đúng.")
+            return (.refused(wrong), .failed)
+        }
+        let problems = accounts.passwordPolicy.violations(
+            password: body.newPassword, username: found.username, fullName: found.fullName, currentPassword: body.currentPassword)
+        if !problems.isEmpty {
+            return (.refused(ProblemDetails.invalid(problems.map { .init(field: "newPassword", message: $0) })), .succeeded)
+        }
+        try await accounts.gate.startHashing()
+        let hash = await accounts.hasher.hash(body.newPassword)
+        await accounts.gate.finishHashing()
+        return try await accounts.client.withTransaction(deadline: .requestTransaction, logger: logger) { connection in
             guard var user = try await UserStore.findForUpdate(id: caller.id, on: connection, logger: logger) else {
                 throw AccessDenied.invalidToken
             }
-            guard await accounts.hasher.verify(body.currentPassword, against: user.passwordHash) else {
-                let wrong = ProblemDetails(
-                    type: "https://ioffice.example/problems/invalid-credentials", title: "Không đổi được mật khẩu", status: .forbidden,
-                    detail: "Mật khẩu hiện tại không đúng.")
-                return try await countFailure(user, now: Date(), why: "đổi mật khẩu: sai mật khẩu hiện tại", wrong: wrong, on: connection) {
-                    user, why, problem in
-                    try await UsageLog.append(
-                        .loginFailed, userID: user?.id, username: caller.username, detail: why, address: address, on: connection,
-                        logger: logger)
-                    return .refused(problem)
-                }
+            guard user.passwordHash == found.passwordHash else {
+                throw ProblemDetails.conflict("Mật khẩu vừa được đổi ở nơi khác. Vui lòng đăng nhập lại.")
             }
-            let problems = accounts.passwordPolicy.violations(
-                password: body.newPassword, username: user.username, fullName: user.fullName, currentPassword: body.currentPassword)
-            if !problems.isEmpty {
-                return .refused(ProblemDetails.invalid(problems.map { .init(field: "newPassword", message: $0) }))
-            }
-            let hash = await accounts.hasher.hash(body.newPassword)
             try await UserStore.setPassword(userID: user.id, hash: hash, mustChange: false, on: connection, logger: logger)
             // Anyone else holding the old password's sessions is shut out.
             try await SessionStore.revokeAll(userID: user.id, except: caller.sessionID, on: connection, logger: logger)
             try await UsageLog.append(
                 .passwordChanged, userID: user.id, username: user.username, address: address, on: connection, logger: logger)
             user.mustChangePassword = false
-            return .success(try await accounts.token(for: user, session: caller.sessionID, on: connection))
-        }
-        switch outcome {
-        case .success(let token): return token
-        case .refused(let problem): throw problem
+            return (.success(try await accounts.token(for: user, session: caller.sessionID, on: connection)), .succeeded)
         }
     }
 

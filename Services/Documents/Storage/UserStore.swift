@@ -15,6 +15,11 @@ enum UserStore {
         try await records(connection.query("select \(unescaped: columns) from users where id = \(id)", logger: logger)).first
     }
 
+    /// Without a lock: a login reads the row, checks the password outside any transaction, then locks it.
+    static func find(username: String, on connection: PostgresConnection, logger: Logger) async throws -> UserRecord? {
+        try await records(connection.query("select \(unescaped: columns) from users where username = \(username)", logger: logger)).first
+    }
+
     /// For update: the row stays locked until the transaction ends, so concurrent logins count failures right.
     static func findForUpdate(username: String, on connection: PostgresConnection, logger: Logger) async throws -> UserRecord? {
         try await records(
@@ -61,9 +66,10 @@ enum UserStore {
             """, logger: logger)
     }
 
-    static func recordFailure(userID: UUID, failures: Int, lockedUntil: Date?, on connection: PostgresConnection, logger: Logger) async throws {
+    /// Counted for the administrator to see; the wait itself is `LoginThrottle`'s, never a lock on the account.
+    static func recordFailure(userID: UUID, on connection: PostgresConnection, logger: Logger) async throws {
         try await connection.query(
-            "update users set failed_logins = \(failures), locked_until = \(lockedUntil) where id = \(userID)", logger: logger)
+            "update users set failed_logins = least(failed_logins + 1, 1000000) where id = \(userID)", logger: logger)
     }
 
     static func recordSuccess(userID: UUID, totpStep: Int64?, on connection: PostgresConnection, logger: Logger) async throws {

@@ -18,7 +18,7 @@ let app = WebApp(
     backend: Backend(settings: settings, client: client(connectionsPerHost: 64)), streams: client(connectionsPerHost: 4096),
     renderer: try await Renderer.load(), settings: settings, logger: logger)
 
-let router = Router(context: BasicRequestContext.self)
+let router = Router(context: WebRequestContext.self)
 router.add(middleware: StaticAssets())
 router.get("health") { _, _ in "ok" }
 router.get("ready") { _, _ -> Response in

@@ -30,10 +30,12 @@ struct Backend: Sendable {
 
     func call(
         _ method: HTTPMethod, _ service: Service, _ path: String, token: String?, body: [UInt8]? = nil,
-        contentType: String = "application/json"
+        contentType: String = "application/json", forwardedFor: String? = nil
     ) async throws -> Answer {
         var request = HTTPClientRequest(url: base(service) + path)
         request.method = method
+        // Documents believes this only from the front end's address (IOFFICE_TRUSTED_PROXIES).
+        if let forwardedFor { request.headers.add(name: "X-Forwarded-For", value: forwardedFor) }
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
         request.headers.add(name: "Accept", value: "application/json")
         if let body {
@@ -55,10 +57,10 @@ struct Backend: Sendable {
     /// A JSON answer, or the service's problem details as an error.
     func json<T: Decodable>(
         _ method: HTTPMethod, _ service: Service, _ path: String, token: String?, send: (some Encodable)? = Optional<Int>.none,
-        as type: T.Type = T.self
+        as type: T.Type = T.self, forwardedFor: String? = nil
     ) async throws -> T {
         let body = try send.map { try Self.encoder.encode($0) }.map(Array.init)
-        let answer = try await call(method, service, path, token: token, body: body)
+        let answer = try await call(method, service, path, token: token, body: body, forwardedFor: forwardedFor)
         guard (200..<300).contains(answer.status) else { throw BackendProblem(answer) }
         if T.self == Empty.self { return Empty() as! T }
         return try Self.decoder.decode(T.self, from: Data(answer.body))
@@ -68,8 +70,10 @@ struct Backend: Sendable {
         try await json(.GET, service, path, token: token, as: type)
     }
 
-    func post<T: Decodable>(_ service: Service, _ path: String, token: String?, _ body: some Encodable, as type: T.Type = T.self) async throws -> T {
-        try await json(.POST, service, path, token: token, send: body, as: type)
+    func post<T: Decodable>(
+        _ service: Service, _ path: String, token: String?, _ body: some Encodable, as type: T.Type = T.self, forwardedFor: String? = nil
+    ) async throws -> T {
+        try await json(.POST, service, path, token: token, send: body, as: type, forwardedFor: forwardedFor)
     }
 
     struct Empty: Decodable {}

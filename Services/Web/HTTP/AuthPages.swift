@@ -14,7 +14,7 @@ struct AuthPages {
             if session.user != nil, session.user?.mustChangePassword == false { return Renderer.redirect("/van-ban-den", session: session) }
             return app.renderer.page("login", title: "Đăng nhập", session: session, ["next": LocalRedirect.path(request.query("tiep")) ?? ""])
         }
-        router.post("dang-nhap") { request, _ -> Response in
+        router.post("dang-nhap") { request, context -> Response in
             let session = WebSession(request)
             let form = try await WebForm.read(request, limit: 1 << 16)
             do {
@@ -22,7 +22,8 @@ struct AuthPages {
                 struct Login: Encodable { var username: String; var password: String; var otp: String? }
                 let tokens = try await app.backend.post(
                     .documents, "/api/v1/auth/login", token: nil,
-                    Login(username: form["username"] ?? "", password: form.fields["password"]?.first ?? "", otp: form["otp"]), as: Tokens.self)
+                    Login(username: form["username"] ?? "", password: form.fields["password"]?.first ?? "", otp: form["otp"]), as: Tokens.self,
+                    forwardedFor: context.clientAddress)
                 let next = LocalRedirect.path(form["next"]) ?? "/van-ban-den"
                 var response = Renderer.redirect(tokens.mustChangePassword ? "/doi-mat-khau" : next, session: session)
                 response.setCookie(WebSession.cookie(WebSession.tokenCookie, tokens.token, secure: app.settings.secureCookies, maxAge: 43_200))
@@ -50,7 +51,7 @@ struct AuthPages {
                 app.renderer.page("password", title: "Đổi mật khẩu", session: session, ["forced": session.user?.mustChangePassword == true])
             }
         }
-        router.post("doi-mat-khau") { request, _ -> Response in
+        router.post("doi-mat-khau") { request, context -> Response in
             await app.page(request, allowPasswordChange: true) { session in
                 let form = try await WebForm.read(request, limit: 1 << 16)
                 try session.checkCSRF(form)
@@ -67,7 +68,8 @@ struct AuthPages {
                 do {
                     struct Change: Encodable { var currentPassword: String; var newPassword: String }
                     let tokens = try await app.backend.post(
-                        .documents, "/api/v1/auth/password", token: session.token, Change(currentPassword: current, newPassword: new), as: Tokens.self)
+                        .documents, "/api/v1/auth/password", token: session.token, Change(currentPassword: current, newPassword: new), as: Tokens.self,
+                        forwardedFor: context.clientAddress)
                     var response = Renderer.redirect("/van-ban-den?thongbao=doi-mat-khau", session: session)
                     response.setCookie(WebSession.cookie(WebSession.tokenCookie, tokens.token, secure: app.settings.secureCookies, maxAge: 43_200))
                     return response

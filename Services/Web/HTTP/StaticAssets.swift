@@ -3,7 +3,7 @@ import Hummingbird
 
 /// `/static/<file>`: the stylesheet and the little JavaScript, from the bundle, cached for a day.
 struct StaticAssets: RouterMiddleware {
-    typealias Context = BasicRequestContext
+    typealias Context = WebRequestContext
 
     static let files: [String: (type: String, body: ByteBuffer)] = {
         var files: [String: (String, ByteBuffer)] = [:]

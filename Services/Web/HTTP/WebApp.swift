@@ -15,7 +15,7 @@ struct WebApp: Sendable {
     let settings: WebSettings
     let logger: Logger
 
-    typealias Context = BasicRequestContext
+    typealias Context = WebRequestContext
 
     /// Runs `body` for a logged-in user (a fresh token when the old one is near its end).
     func page(_ request: Request, allowPasswordChange: Bool = false, _ body: (WebSession) async throws -> Response) async -> Response {

@@ -1,0 +1,93 @@
+import Foundation
+
+/// Progressive delay after wrong passwords, instead of a lock an attacker could hold on someone else's
+/// account. Failures are counted per (username, address) pair and per address; a pair or an address
+/// that has failed too often must wait before its next try, the wait doubling with each further failure
+/// up to a ceiling. A person typing their own password from another address is never held up by an
+/// attacker's failures. Keys are what was typed, whether or not the username exists, so a wait tells
+/// nothing about which usernames exist.
+struct LoginThrottle: Sendable {
+    struct Rule: Sendable {
+        var freeFailures: Int
+        var firstDelay: TimeInterval
+        var longestDelay: TimeInterval
+        /// A key with no failure for this long is forgotten.
+        var forgetAfter: TimeInterval
+
+        /// The wait after the `failures`-th failure; zero while within the free failures.
+        func delay(after failures: Int) -> TimeInterval {
+            guard failures >= freeFailures else { return 0 }
+            return min(firstDelay * pow(2, Double(min(failures - freeFailures, 30))), longestDelay)
+        }
+    }
+
+    /// One person mistyping: five tries, then 1 s, 2 s, 4 s … up to 15 minutes.
+    var pairRule = Rule(freeFailures: 5, firstDelay: 1, longestDelay: 900, forgetAfter: 3600)
+    /// One address trying many usernames (password spraying), or an office behind one NAT address.
+    var addressRule = Rule(freeFailures: 30, firstDelay: 1, longestDelay: 900, forgetAfter: 3600)
+    /// Keys kept at most; the stalest are dropped first, so a flood of made-up usernames cannot grow memory.
+    var capacity = 50_000
+
+    private struct Record: Sendable {
+        var failures: Int
+        var lastFailure: Date
+        var nextTry: Date
+    }
+
+    private struct Pair: Hashable, Sendable {
+        var username: String
+        var address: String
+    }
+
+    private var pairs: [Pair: Record] = [:]
+    private var addresses: [String: Record] = [:]
+
+    /// How long `username` from `address` must still wait at `now`; nil when it may try.
+    func wait(username: String, address: String, at now: Date) -> TimeInterval? {
+        let waits = [pairs[Pair(username: username, address: address)], addresses[address]].compactMap { record -> TimeInterval? in
+            guard let record, record.nextTry > now else { return nil }
+            return record.nextTry.timeIntervalSince(now)
+        }
+        return waits.max()
+    }
+
+    mutating func failed(username: String, address: String, at now: Date) {
+        Self.count(&pairs, Pair(username: username, address: address), rule: pairRule, at: now)
+        Self.count(&addresses, address, rule: addressRule, at: now)
+        if pairs.count > capacity { Self.prune(&pairs, rule: pairRule, keep: capacity, at: now) }
+        if addresses.count > capacity { Self.prune(&addresses, rule: addressRule, keep: capacity, at: now) }
+    }
+
+    /// The right password clears the pair; the address keeps its count, so one known account cannot be
+    /// used to reset a spraying address.
+    mutating func succeeded(username: String, address: String) {
+        pairs[Pair(username: username, address: address)] = nil
+    }
+
+    var keyCount: Int { pairs.count + addresses.count }
+
+    private static func count<Key: Hashable>(_ records: inout [Key: Record], _ key: Key, rule: Rule, at now: Date) {
+        var record = records[key] ?? Record(failures: 0, lastFailure: now, nextTry: now)
+        if now.timeIntervalSince(record.lastFailure) > rule.forgetAfter { record.failures = 0 }
+        record.failures = min(record.failures + 1, 1_000)
+        record.lastFailure = now
+        record.nextTry = now.addingTimeInterval(rule.delay(after: record.failures))
+        records[key] = record
+    }
+
+    /// Forgets expired keys, then the stalest, down to 90% of `keep` so pruning is rare.
+    private static func prune<Key: Hashable>(_ records: inout [Key: Record], rule: Rule, keep: Int, at now: Date) {
+        records = records.filter { now.timeIntervalSince($0.value.lastFailure) <= rule.forgetAfter }
+        let target = keep * 9 / 10
+        guard records.count > target else { return }
+        let stalest = records.sorted { $0.value.lastFailure < $1.value.lastFailure }.prefix(records.count - target)
+        for (key, _) in stalest { records[key] = nil }
+    }
+
+    /// The sentence a person reads while waiting.
+    static func message(wait: TimeInterval) -> String {
+        let seconds = max(1, Int(wait.rounded(.up)))
+        let when = seconds < 120 ? "\(seconds) giây" : "\((seconds + 59) / 60) phút"
+        return "Đăng nhập sai nhiều lần. Vui lòng thử lại sau \(when)."
+    }
+}
