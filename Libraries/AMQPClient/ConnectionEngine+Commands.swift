@@ -165,14 +165,21 @@ extension ConnectionEngine {
             try withRPCChannel { connection, channel in
                 amqp_exchange_declare(
                     connection, channel, arena.bytes(exchange.name), arena.bytes(exchange.kind),
-                    0, 1, 0, 0, amqp_empty_table)
+                    exchange.passive ? 1 : 0, 1, 0, 0, amqp_empty_table)
             }
         }
         for queue in topology.queues {
             if queue.deadLetterQueue {
                 _ = try declareQueue(queue.deadLetterName, passive: false, arguments: queue.deadLetterArguments)
+                if let exchange = topology.deadLetterExchange {
+                    try withRPCChannel { connection, channel in
+                        amqp_queue_bind(
+                            connection, channel, arena.bytes(queue.deadLetterName), arena.bytes(exchange),
+                            arena.bytes(queue.deadLetterName), amqp_empty_table)
+                    }
+                }
             }
-            _ = try declareQueue(queue.name, passive: false, arguments: queue.arguments)
+            _ = try declareQueue(queue.name, passive: false, arguments: queue.arguments(deadLetterExchange: topology.deadLetterExchange ?? ""))
         }
         for binding in topology.bindings {
             try withRPCChannel { connection, channel in

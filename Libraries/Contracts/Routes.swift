@@ -6,6 +6,9 @@ public enum Routes {
     public static let eventsExchange = "ioffice.events"
     /// SMS delivery reports from the gateway (topic).
     public static let smsExchange = "ioffice.sms"
+    /// Where a consumer puts what it cannot handle (topic): each `<queue>.dlq` is bound by its own name.
+    /// Services write here instead of to the default exchange, which would reach every queue.
+    public static let deadLetterExchange = "ioffice.dead-letters"
 
     public static let smsOutboundQueue = "notify.sms.outbound"
     public static let smsReportKey = "sms.report"

@@ -45,6 +45,13 @@ struct PartnerAccessTests {
         } catch let AMQPError.channelClosed(code, _) {
             #expect(code == 403)
         }
+        // On ioffice.exchange, only the three inter-agency routing keys.
+        do {
+            try await partner.publish(Array("{}".utf8), exchange: "ioffice.exchange", routingKey: "signing.verified")
+            Issue.record("partner published a routing key that is not an inter-agency one")
+        } catch let AMQPError.channelClosed(code, _) {
+            #expect(code == 403)
+        }
         // Pretending to be someone else is refused by the broker too.
         do {
             try await partner.publish(

@@ -59,19 +59,26 @@ ensure_exchange() { # vhost_encoded name
 # Declares a durable quorum queue with its dead-letter queue `<name>.dlq`, unless they exist. The
 # arguments must equal what the services declare (Libraries/AMQPClient/Topology.swift), or one side's
 # declaration fails with PRECONDITION_FAILED.
-ensure_quorum_queue() { # vhost_encoded name
-    local vhost="$1" name="$2"
+ensure_quorum_queue() { # vhost_encoded name [dead-letter exchange] [max length bytes]
+    local vhost="$1" name="$2" dlx="${3:-}" max_bytes="${4:-}" limit=""
     if ! broker_api GET "queues/$vhost/$name.dlq"; then
         [[ "$api_status" == 404 ]] || api_fail "reading queue $name.dlq"
         broker_api PUT "queues/$vhost/$name.dlq" '{"durable":true,"auto_delete":false,"arguments":{"x-queue-type":"quorum"}}' ||
             api_fail "declaring queue $name.dlq"
         printf '%s: declared queue %s\n' "${script_name:-broker-api}" "$name.dlq" >&2
     fi
+    if [[ -n "$dlx" ]]; then
+        # As Topology.deadLetterExchange binds it: the .dlq by its own name (binding twice is harmless).
+        broker_api POST "bindings/$vhost/e/$(urlencode "$dlx")/q/$name.dlq" \
+            "{\"routing_key\":$(json_string "$name.dlq"),\"arguments\":{}}" || api_fail "binding $name.dlq"
+    fi
+    [[ -z "$max_bytes" ]] || limit=",\"x-max-length-bytes\":$max_bytes"
     if ! broker_api GET "queues/$vhost/$name"; then
         [[ "$api_status" == 404 ]] || api_fail "reading queue $name"
+        # The same arguments as Topology.Queue declares (AMQPClient/Topology.swift), or declares clash.
         broker_api PUT "queues/$vhost/$name" "$(
-            printf '{"durable":true,"auto_delete":false,"arguments":{"x-queue-type":"quorum","x-dead-letter-exchange":"","x-dead-letter-routing-key":%s,"x-dead-letter-strategy":"at-least-once","x-overflow":"reject-publish","x-delivery-limit":5}}' \
-                "$(json_string "$name.dlq")"
+            printf '{"durable":true,"auto_delete":false,"arguments":{"x-queue-type":"quorum","x-dead-letter-exchange":%s,"x-dead-letter-routing-key":%s,"x-dead-letter-strategy":"at-least-once","x-overflow":"reject-publish","x-delivery-limit":5%s}}' \
+                "$(json_string "$dlx")" "$(json_string "$name.dlq")" "$limit"
         )" || api_fail "declaring queue $name"
         printf '%s: declared queue %s\n' "${script_name:-broker-api}" "$name" >&2
     fi
@@ -85,4 +92,13 @@ put_user() { # name password vhost_encoded configure write read
     broker_api PUT "permissions/$3/$(urlencode "$1")" \
         "{\"configure\":$(json_string "$4"),\"write\":$(json_string "$5"),\"read\":$(json_string "$6")}" ||
         api_fail "setting permissions of $1"
+}
+
+# Limits which routing keys a user may publish with (write) and bind its queues with (read) on one topic
+# exchange; RabbitMQ applies it to topic exchanges only, and a user with no entry for an exchange is not
+# limited on it, so every exchange a user can reach gets one.
+put_topic_permission() { # name vhost_encoded exchange write read
+    broker_api PUT "topic-permissions/$2/$(urlencode "$1")" \
+        "{\"exchange\":$(json_string "$3"),\"write\":$(json_string "$4"),\"read\":$(json_string "$5")}" ||
+        api_fail "setting topic permissions of $1 on $3"
 }

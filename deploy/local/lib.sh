@@ -225,6 +225,9 @@ broker_prepare() {
 # Written by deploy/local/lib.sh on every start; edit that file instead.
 management.tcp.ip = 127.0.0.1
 management.tcp.port = $mgmt_port
+# shared/CONTRACTS.md "Broker": a document with its attachments is at most 64 MiB; larger publishes
+# are refused by the broker, so no partner can make it buffer more.
+max_message_size = 67108864
 EOF
     # The Erlang distribution port (used by rabbitmqctl) on loopback only as well.
     cat >"$rabbit_dir/advanced.config" <<'EOF'

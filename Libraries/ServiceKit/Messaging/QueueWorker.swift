@@ -37,6 +37,8 @@ public final class QueueWorker: Service {
     let handler: any MessageHandler
     /// The broker users that publish what this queue takes; nil: anyone the broker lets write to it.
     let producers: Set<String>?
+    /// Where `<queue>.dlq` is reached: "" (the default exchange) or a topic exchange it is bound to by name.
+    let deadLetterExchange: String
     let logger: Logger
     let stopping = Atomic<Bool>(false)
     let handled: Counter
@@ -48,9 +50,10 @@ public final class QueueWorker: Service {
     public init(
         queue: String, consumerName: String? = nil, prefetch: UInt16 = 32, maxAttempts: Int = 5, attemptTimeout: Duration = .seconds(30), concurrency: Int = 1, batchSize: Int = 1,
         consumerConnection: AMQPConnection, publisher: AMQPConnection, client: PostgresClient,
-        handler: any MessageHandler, producers: Set<String>? = nil, logger: Logger
+        handler: any MessageHandler, producers: Set<String>? = nil, deadLetterExchange: String = "", logger: Logger
     ) {
         self.producers = producers
+        self.deadLetterExchange = deadLetterExchange
         self.queue = queue
         self.consumerName = consumerName ?? queue
         self.prefetch = prefetch
@@ -206,7 +209,7 @@ public final class QueueWorker: Service {
         properties.userID = publisher.configuration.user
         properties.persistent = true
         do {
-            try await publisher.publish(delivery.body, exchange: "", routingKey: queue + ".dlq", properties: properties)
+            try await publisher.publish(delivery.body, exchange: deadLetterExchange, routingKey: queue + ".dlq", properties: properties)
             delivery.ack()
             deadLettered.increment()
             logger.warning(

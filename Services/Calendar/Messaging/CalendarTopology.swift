@@ -6,7 +6,8 @@ enum CalendarTopology {
     static let eventsQueue = "calendar.events"
 
     static let topology = Topology(
-        exchanges: [.init(Routes.eventsExchange)],
+        exchanges: [.shared(Routes.eventsExchange), .shared(Routes.deadLetterExchange)],
         queues: [.init(eventsQueue)],
-        bindings: [.init(queue: eventsQueue, exchange: Routes.eventsExchange, routingKey: "directory.#")])
+        bindings: [.init(queue: eventsQueue, exchange: Routes.eventsExchange, routingKey: "directory.#")],
+        deadLetterExchange: Routes.deadLetterExchange)
 }

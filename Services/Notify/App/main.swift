@@ -15,7 +15,8 @@ let requests = QueueWorker(
     queue: NotifyTopology.requestsQueue, prefetch: NotifyWorkers.requestsPrefetch, concurrency: NotifyWorkers.requestsConcurrency,
     batchSize: NotifyWorkers.requestsBatch, consumerConnection: runtime.consumerConnection, publisher: runtime.publisher,
     client: runtime.postgres, handler: RequestHandler(),
-    producers: Set(["documents", "calendar"].map(settings.brokerUser(of:))), logger: runtime.logger)
+    producers: Set(["documents", "calendar"].map(settings.brokerUser(of:))), deadLetterExchange: Routes.deadLetterExchange,
+    logger: runtime.logger)
 let directory = runtime.worker(queue: NotifyTopology.directoryQueue, handler: DirectoryHandler(), producers: ["documents"])
 let reports = runtime.worker(queue: NotifyTopology.reportsQueue, handler: ReportHandler(), concurrency: 4)
 await runtime.runAsMain(

@@ -10,11 +10,12 @@ enum NotifyTopology {
     static let directoryQueue = "notify.directory"
 
     static let topology = Topology(
-        exchanges: [.init(Routes.smsExchange), .init(Routes.eventsExchange)],
+        exchanges: [.shared(Routes.smsExchange), .shared(Routes.eventsExchange), .shared(Routes.deadLetterExchange)],
         queues: [.init(Routes.smsOutboundQueue), .init(reportsQueue), .init(requestsQueue), .init(directoryQueue)],
         bindings: [
             .init(queue: reportsQueue, exchange: Routes.smsExchange, routingKey: Routes.smsReportKey),
             .init(queue: requestsQueue, exchange: Routes.eventsExchange, routingKey: Routes.notificationRequestedKey),
             .init(queue: directoryQueue, exchange: Routes.eventsExchange, routingKey: "directory.#"),
-        ])
+        ],
+        deadLetterExchange: Routes.deadLetterExchange)
 }

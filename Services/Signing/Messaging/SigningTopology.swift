@@ -4,6 +4,6 @@ import Contracts
 /// Signing takes verification requests on `signing.verify` and answers on `ioffice.events`.
 enum SigningTopology {
     static let topology = Topology(
-        exchanges: [.init(Routes.eventsExchange)],
-        queues: [.init(Routes.signingVerifyQueue)])
+        exchanges: [.shared(Routes.eventsExchange), .shared(Routes.deadLetterExchange)],
+        queues: [.init(Routes.signingVerifyQueue)], deadLetterExchange: Routes.deadLetterExchange)
 }
