@@ -96,6 +96,7 @@ let package = Package(
             dependencies: [
                 "ServiceKit", "Contracts",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
@@ -172,6 +173,8 @@ let package = Package(
             dependencies: [
                 "ServiceKit", "AMQPClient", "Contracts", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Tests/ServiceKitTests"
         ),

@@ -2,8 +2,11 @@
 show, with screenshots at desktop and phone width and an accessibility check of each main page.
 
 Run by deploy/local/browser-tests against the running local stack."""
+import base64
+import json
 import os
 import re
+import socket
 import sys
 import tempfile
 import time
@@ -338,6 +341,47 @@ class WebJourneys(unittest.TestCase):
         self.driver.find_element(By.CSS_SELECTOR, "form.grid button[type=submit]").click()
         self.wait(lambda d: "thongbao=da-luu" in d.current_url)
         self.assertTrue(self.driver.find_element(By.CSS_SELECTOR, "input[name=permissions][value='sms.send']").is_selected())
+
+
+class WebRefusals(unittest.TestCase):
+    """What the front end refuses before doing any work: raw HTTP, as an attacker would send it."""
+
+    @staticmethod
+    def forged_token():
+        def part(value):
+            return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")
+        claims = {"iss": "ioffice-documents", "aud": ["ioffice"], "sub": "00000000-0000-0000-0000-000000000001", "jti": "x",
+                  "iat": time.time(), "exp": time.time() + 3600, "sid": "00000000-0000-0000-0000-000000000002", "username": "admin",
+                  "name": "Quản trị", "roles": ["admin"], "permissions": [], "mustChangePassword": False}
+        return part({"alg": "EdDSA", "typ": "JWT", "kid": "forged"}) + "." + part(claims) + "." + part("not a signature")
+
+    def head_only(self, path, headers, declared_length):
+        """Sends a POST's headers and a declared body length, but not the body: an answer must come at once,
+        without waiting for (and reading) the body."""
+        host = WEB.split("//", 1)[1].rstrip("/")
+        name, port = host.split(":")
+        with socket.create_connection((name, int(port)), timeout=10) as connection:
+            lines = [f"POST {path} HTTP/1.1", f"Host: {host}", "Content-Type: application/x-www-form-urlencoded",
+                     f"Content-Length: {declared_length}"] + [f"{k}: {v}" for k, v in headers.items()]
+            connection.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
+            connection.settimeout(3)
+            try:
+                answer = connection.recv(4096).decode(errors="replace")
+            except socket.timeout:
+                self.fail(f"POST {path}: no answer within 3 s, the server waits for the body")
+        return answer.split("\r\n")[0], answer
+
+    def test_a_cross_site_post_is_refused_before_its_body_is_read(self):
+        status, _ = self.head_only("/dang-nhap", {"Origin": "http://evil.example", "Cookie": "ioffice_csrf=" + "a" * 32}, 60000)
+        self.assertIn(" 403 ", status + " ")
+        status, _ = self.head_only("/dang-nhap", {"Sec-Fetch-Site": "cross-site", "Cookie": "ioffice_csrf=" + "a" * 32}, 60000)
+        self.assertIn(" 403 ", status + " ")
+
+    def test_a_forged_token_cookie_opens_nothing_and_uploads_nothing(self):
+        cookie = f"ioffice_token={self.forged_token()}; ioffice_csrf={'a' * 32}"
+        status, answer = self.head_only("/van-ban-den/vao-so", {"Sec-Fetch-Site": "same-origin", "Cookie": cookie}, 60_000_000)
+        self.assertIn(" 303 ", status + " ")
+        self.assertIn("/dang-nhap", answer)
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ struct CrossServiceTokenTests {
                 let notify = ServiceRuntime.router(
                     settings: notifySettings, readiness: Readiness(client: harness.client, connections: [], logger: testLogger),
                     registry: PrometheusCollectorRegistry(),
-                    verifier: TokenVerifier(keys: JWTKeyCollection(), source: RemoteKeySet(url: notifySettings.jwksURL)))
+                    verifier: TokenVerifier(keys: JWTKeyCollection(), source: try RemoteKeySet(url: notifySettings.jwksURL)))
                 try await Application(router: notify).test(.router) { client in
                     let me = try await client.send(.get, "/api/v1/me", token: people.specialist)
                     #expect(me.status == .ok)

@@ -16,6 +16,16 @@ public enum TestEnvironment {
     public static var databaseURL: String { value("IOFFICE_TEST_DATABASE_URL") }
     public static var repoRoot: String { value("IOFFICE_REPO_ROOT") }
 
+    /// A service's own broker URL, from the env file `deploy/local/setup` wrote for it: for tests of what
+    /// that service's user may and may not do.
+    public static func serviceAMQPURL(_ service: String) throws -> String {
+        let file = try String(contentsOfFile: "\(repoRoot)/.local/env/\(service).env", encoding: .utf8)
+        guard let line = file.split(separator: "\n").first(where: { $0.hasPrefix("IOFFICE_AMQP_URL=") }) else {
+            fatalError("no IOFFICE_AMQP_URL in .local/env/\(service).env: run deploy/local/setup")
+        }
+        return String(line.dropFirst("IOFFICE_AMQP_URL=".count)).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+    }
+
     public static func connection(_ name: String) throws -> AMQPConnection {
         var configuration = try AMQPConfiguration(url: amqpURL, connectionName: "test-\(name)")
         configuration.heartbeatSeconds = 5

@@ -7,8 +7,11 @@ import JWTKit
 public struct AccessClaims: JWTPayload, Equatable {
     /// The issuer every service expects.
     public static let issuer = "ioffice-documents"
+    /// The audience every service expects: a token of ours, not one the same key might sign for another use.
+    public static let audience = "ioffice"
 
     public var iss: IssuerClaim
+    public var aud: AudienceClaim
     /// The user id.
     public var sub: SubjectClaim
     /// The token's own id.
@@ -41,6 +44,7 @@ public struct AccessClaims: JWTPayload, Equatable {
         permissions: [Permission], mustChangePassword: Bool, issuedAt: Date, lifetime: Duration
     ) {
         iss = .init(value: Self.issuer)
+        aud = .init(value: [Self.audience])
         sub = .init(value: userID.uuidString.lowercased())
         jti = .init(value: UUID().uuidString.lowercased())
         iat = .init(value: issuedAt)
@@ -57,5 +61,6 @@ public struct AccessClaims: JWTPayload, Equatable {
     public func verify(using algorithm: some JWTAlgorithm) async throws {
         try exp.verifyNotExpired()
         guard iss.value == Self.issuer else { throw JWTError.claimVerificationFailure(failedClaim: iss, reason: "issuer") }
+        try aud.verifyIntendedAudience(includes: Self.audience)
     }
 }

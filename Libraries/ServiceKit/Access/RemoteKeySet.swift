@@ -2,11 +2,26 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 
-/// The key set Documents serves at `/.well-known/jwks.json`.
+/// The key set Documents serves at `/.well-known/jwks.json`, fetched over HTTPS; plain HTTP only to a
+/// loopback address, where nobody else is on the wire.
 public struct RemoteKeySet: KeySetSource {
     public var url: String
 
-    public init(url: String) { self.url = url }
+    public struct InsecureURL: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    public init(url: String) throws {
+        guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), let host = parsed.host else {
+            throw InsecureURL(description: "IOFFICE_AUTH_JWKS_URL is not a URL: \(url)")
+        }
+        let loopback = ["127.0.0.1", "localhost", "::1", "[::1]"].contains(host.lowercased()) || host.hasPrefix("127.")
+        guard scheme == "https" || (scheme == "http" && loopback) else {
+            throw InsecureURL(
+                description: "IOFFICE_AUTH_JWKS_URL must be https (plain http only to a loopback address), or set IOFFICE_AUTH_JWKS to the key set itself: \(url)")
+        }
+        self.url = url
+    }
 
     public func keySet() async throws -> String {
         let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(5))
@@ -15,4 +30,12 @@ public struct RemoteKeySet: KeySetSource {
     }
 
     struct KeySetUnavailable: Error { var status: Int }
+}
+
+/// A key set given by configuration (`IOFFICE_AUTH_JWKS`): nothing fetched at all. A rotation then means
+/// new configuration and a restart.
+public struct StaticKeySet: KeySetSource {
+    public var json: String
+    public init(json: String) { self.json = json }
+    public func keySet() async throws -> String { json }
 }

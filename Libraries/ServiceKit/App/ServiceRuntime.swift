@@ -1,4 +1,5 @@
 import AMQPClient
+import Contracts
 import Foundation
 import Hummingbird
 import JWTKit
@@ -48,13 +49,12 @@ public final class ServiceRuntime: Sendable {
         self.logger = logger
         postgres = PostgresClient(configuration: try DatabaseURL.configuration(settings.databaseURL), backgroundLogger: logger)
         verifier =
-            makeVerifier?(postgres) ?? TokenVerifier(keys: JWTKeyCollection(), source: RemoteKeySet(url: settings.jwksURL))
+            try makeVerifier?(postgres) ?? TokenVerifier(keys: JWTKeyCollection(), source: settings.keySetSource())
         publisher = AMQPConnection(configuration: try settings.amqpConfiguration(role: "publish"), logger: logger)
         consumerConnection = AMQPConnection(configuration: try settings.amqpConfiguration(role: "consume"), logger: logger)
         readiness = Readiness(client: postgres, connections: [publisher, consumerConnection], logger: logger)
     }
 
-    /// A worker for `queue` on this runtime's connections and database.
     /// A worker for `queue`; with `producers` (service names), messages published by any other broker user
     /// are dead-lettered as forged.
     public func worker(
@@ -62,7 +62,8 @@ public final class ServiceRuntime: Sendable {
     ) -> QueueWorker {
         QueueWorker(
             queue: queue, prefetch: prefetch, concurrency: concurrency, consumerConnection: consumerConnection, publisher: publisher,
-            client: postgres, handler: handler, producers: producers.map { Set($0.map(settings.brokerUser(of:))) }, logger: logger)
+            client: postgres, handler: handler, producers: producers.map { Set($0.map(settings.brokerUser(of:))) },
+            deadLetterExchange: Routes.deadLetterExchange, logger: logger)
     }
 
     /// The router every service starts from: metrics, problem details, the operational routes, and an

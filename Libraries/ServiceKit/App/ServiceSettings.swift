@@ -38,6 +38,13 @@ public struct ServiceSettings: Sendable {
         self.environment = environment
     }
 
+    /// Where this service takes Documents' public token keys from: the key set itself (`IOFFICE_AUTH_JWKS`),
+    /// or its URL (`IOFFICE_AUTH_JWKS_URL`, https, or http to a loopback address).
+    public func keySetSource() throws -> any KeySetSource {
+        if let json = environment["IOFFICE_AUTH_JWKS"], !json.isEmpty { return StaticKeySet(json: json) }
+        return try RemoteKeySet(url: jwksURL)
+    }
+
     /// The broker user another service publishes as (`IOFFICE_BROKER_USER_<SERVICE>`, default its name):
     /// what internal consumers check a message's `user_id` against.
     public func brokerUser(of service: String) -> String {

@@ -8,6 +8,8 @@ struct WebSettings: Sendable {
     var notifyURL: String
     var calendarURL: String
     var signingURL: String
+    /// Documents' public token keys: the front end checks a token's signature before doing any work for it.
+    var jwksURL: String
     /// Cookies only over HTTPS (browsers also send them to http://localhost); off only for a plain-HTTP
     /// deployment on another host name, which should not exist.
     var secureCookies: Bool
@@ -23,6 +25,7 @@ struct WebSettings: Sendable {
         notifyURL = value("IOFFICE_NOTIFY_URL", "http://127.0.0.1:8081")
         calendarURL = value("IOFFICE_CALENDAR_URL", "http://127.0.0.1:8082")
         signingURL = value("IOFFICE_SIGNING_URL", "http://127.0.0.1:8083")
+        jwksURL = value("IOFFICE_AUTH_JWKS_URL", documentsURL + "/.well-known/jwks.json")
         secureCookies = value("IOFFICE_WEB_SECURE_COOKIES", "on") != "off"
     }
 }

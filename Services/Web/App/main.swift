@@ -1,7 +1,9 @@
 import AsyncHTTPClient
 import Foundation
 import Hummingbird
+import JWTKit
 import Logging
+import ServiceKit
 
 // Web: the Vietnamese web front end over the four services' HTTP APIs. It keeps no data of its own.
 let settings = WebSettings()
@@ -16,7 +18,8 @@ func client(connectionsPerHost: Int) -> HTTPClient {
 }
 let app = WebApp(
     backend: Backend(settings: settings, client: client(connectionsPerHost: 64)), streams: client(connectionsPerHost: 4096),
-    renderer: try await Renderer.load(), settings: settings, logger: logger)
+    renderer: try await Renderer.load(), settings: settings, logger: logger,
+    verifier: TokenVerifier(keys: JWTKeyCollection(), source: try RemoteKeySet(url: settings.jwksURL)))
 
 let router = Router(context: WebRequestContext.self)
 router.add(middleware: StaticAssets())

@@ -16,7 +16,12 @@ struct AuthPages {
         }
         router.post("dang-nhap") { request, context -> Response in
             let session = WebSession(request)
-            let form = try await WebForm.read(request, limit: 1 << 16)
+            let form: WebForm
+            do {
+                form = try await WebForm.read(request, limit: 1 << 16)
+            } catch {
+                return app.problemPage(error, request: request, session: session)
+            }
             do {
                 try session.checkCSRF(form)
                 struct Login: Encodable { var username: String; var password: String; var otp: String? }
@@ -38,8 +43,9 @@ struct AuthPages {
         }
         router.post("dang-xuat") { request, _ -> Response in
             let session = WebSession(request)
-            let form = try await WebForm.read(request, limit: 1 << 16)
-            if (try? session.checkCSRF(form)) != nil, let token = session.token {
+            // A logout that is not ours (cross-site) or not readable still ends the session here.
+            let form = try? await WebForm.read(request, limit: 1 << 16)
+            if let form, (try? session.checkCSRF(form)) != nil, let token = session.token {
                 _ = try? await app.backend.call(.POST, .documents, "/api/v1/auth/logout", token: token)
             }
             var response = Renderer.redirect("/dang-nhap", session: session)

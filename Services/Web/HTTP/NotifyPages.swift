@@ -52,7 +52,7 @@ struct NotifyPages {
         }
         // The inbox's live events, passed through from Notify with the user's token.
         router.get("thong-bao/su-kien") { request, _ -> Response in
-            let session = WebSession(request)
+            let session = await app.verifiedSession(request)
             guard let token = session.token else { return Response(status: .unauthorized) }
             var upstream = HTTPClientRequest(url: app.settings.notifyURL + "/api/v1/messages/stream")
             upstream.headers.add(name: "Authorization", value: "Bearer \(token)")

@@ -14,12 +14,24 @@ struct WebApp: Sendable {
     let renderer: Renderer
     let settings: WebSettings
     let logger: Logger
+    /// Checks the token's signature and expiry with Documents' public keys; claims are never believed unchecked.
+    let verifier: TokenVerifier
 
     typealias Context = WebRequestContext
 
+    /// The browser's session, with its token and user only if the token's signature checks out.
+    func verifiedSession(_ request: Request) async -> WebSession {
+        var session = WebSession(request)
+        if let token = session.token, (try? await verifier.verify(token)) == nil {
+            session.token = nil
+            session.user = nil
+        }
+        return session
+    }
+
     /// Runs `body` for a logged-in user (a fresh token when the old one is near its end).
     func page(_ request: Request, allowPasswordChange: Bool = false, _ body: (WebSession) async throws -> Response) async -> Response {
-        var session = WebSession(request)
+        var session = await verifiedSession(request)
         var refreshed: String?
         do {
             guard let user = session.user, let token = session.token else { throw PageError.login }

@@ -23,7 +23,10 @@ struct WebForm: Sendable {
     /// Non-empty uploads of `field`.
     func files(_ field: String) -> [File] { files.filter { $0.field == field && !$0.bytes.isEmpty } }
 
+    /// Refuses (as a CSRF failure) a request that is not from our own pages, or has no CSRF cookie, before
+    /// reading its body: a forged cross-site post never makes us take in megabytes.
     static func read(_ request: Request, limit: Int = 64 << 20) async throws -> WebForm {
+        guard SameOrigin.allows(request), request.cookies[WebSession.csrfCookie] != nil else { throw PageError.csrf }
         let body = Array(try await request.body.collect(upTo: limit).readableBytesView)
         let type = request.headers[.contentType] ?? ""
         var form = WebForm()
