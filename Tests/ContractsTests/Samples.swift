@@ -41,7 +41,7 @@ enum Samples {
             RecallV1(documentId: UUID(), from: sender, to: recipient, at: at, reason: "Gửi nhầm.")
         ),
         SmsV1.messageType: (
-            SmsV1(smsId: UUID(), to: "+84912345678", text: "Hop luc 8h", ttlSeconds: 3600, priority: .high),
+            SmsV1(smsId: UUID(), to: "+84912345678", text: "Hop luc 8h", ttlSeconds: 3600, priority: .high, expiresAt: at),
             SmsV1(smsId: UUID(), to: "+84912345678", text: "Hop luc 8h", ttlSeconds: 3600)
         ),
         SmsReportV1.messageType: (

@@ -105,6 +105,11 @@ struct NotifyFlowTests {
             let sms = try SmsV1.decode(try #require(taken.first).body)
             #expect(sms.to == "+84912345678")
             #expect(sms.text == "Van ban den can xu ly: Ve viec trien khai phan mem quan ly van ban dien tu")
+            // Stale after its TTL, and the broker knows it too: the AMQP expiration matches expiresAt.
+            let expiresAt = try #require(sms.expiresAt)
+            #expect(abs(expiresAt.timeIntervalSinceNow - Double(sms.ttlSeconds)) < 30)
+            let expiration = try #require(taken.first?.properties.expiration.flatMap { Double($0) })
+            #expect(abs(expiration / 1000 - expiresAt.timeIntervalSinceNow) < 30)
             #expect(try await Self.count("select count(*)::int from messages", database) == 2)
             #expect(try await Self.count("select count(*)::int from sms where state = 'noPhone'", database) == 1)
             let dead = try await connection.consume(queue: NotifyTopology.requestsQueue + ".dlq")

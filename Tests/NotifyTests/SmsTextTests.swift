@@ -1,3 +1,5 @@
+import Contracts
+import Foundation
 import Testing
 
 @testable import Notify
@@ -46,8 +48,10 @@ struct SmsTextTests {
             Issue.record("161 characters accepted")
             return
         }
-        #expect(refusal.length == 161)
+        #expect(refusal == .tooLong(161))
         #expect(refusal.message.contains("161") && refusal.message.contains("160"))
+        // Only emoji: nothing a phone can show, so it is refused, not sent empty.
+        #expect(SmsText.typed("🗓️👍 🎉") == .failure(.empty))
     }
 
     @Test func aSystemMessageIsShortenedAtAWordBoundaryWithAnEllipsis() {
@@ -71,6 +75,30 @@ struct SmsTextTests {
         #expect(SmsState.queued.applying(.delivered) == .delivered)
         #expect(SmsState.failed.applying(.delivered) == nil)
         #expect(SmsState.noPhone.applying(.sent) == nil)
+        // Our own "expired" gives way to the gateway's word; its "sent" changes nothing.
+        #expect(SmsState.expired.applying(.delivered) == .delivered)
+        #expect(SmsState.expired.applying(.failed) == .failed)
+        #expect(SmsState.expired.applying(.sent) == nil)
+    }
+
+    @Test func gsm7ExtensionCharactersCountTwiceAndTheBacktickIsReplaced() {
+        #expect(SmsText.units("a[b]") == 6)
+        #expect(SmsText.convert("dùng `lệnh` {x}") == "dung 'lenh' {x}")
+        // 80 braces are 160 units: one segment exactly; the typed limit counts units, not characters.
+        #expect((try? SmsText.typed(String(repeating: "{", count: 80)).get()) != nil)
+        #expect(SmsText.typed(String(repeating: "{", count: 81)) == .failure(.tooLong(162)))
+        let shortened = SmsText.system(String(repeating: "|", count: 120))
+        #expect(SmsText.units(shortened) <= 160)
+        #expect(shortened.hasSuffix("..."))
+        let words = (1...60).map { "[muc \($0)]" }.joined(separator: " ")
+        #expect(SmsText.units(SmsText.system(words)) <= 160)
+        #expect(SmsV1(smsId: .init(), to: "+84912345678", text: SmsText.system(words), ttlSeconds: 60).violations(now: .now).isEmpty)
+    }
+
+    @Test func aTitleOfOnlyEmojiNeverMakesAnEmptySms() {
+        #expect(SmsText.system("🔥🔥🔥") == SmsText.fallback)
+        #expect(SmsText.system("   \n\t ") == SmsText.fallback)
+        #expect(SmsV1(smsId: .init(), to: "+84912345678", text: "  ", ttlSeconds: 60).violations(now: .now).map(\.field) == ["text"])
     }
 
     @Test func theRateLimitCountsWhatWasSent() {

@@ -57,6 +57,29 @@ struct OutboxRelayTests {
         }
     }
 
+    @Test func aRowThatExpiresIsPublishedWithItsExpirationAndAStaleOneIsNeverDelivered() async throws {
+        try await withDatabase { client in
+            try await withTestQueue("relay-expiry") { connection, queue in
+                let stale = OutboxMessage(
+                    type: "test.v1", exchange: "", routingKey: queue, body: Array("{}".utf8), expiresAt: Date().addingTimeInterval(-5))
+                let fresh = OutboxMessage(
+                    type: "test.v1", exchange: "", routingKey: queue, body: Array("{}".utf8), expiresAt: Date().addingTimeInterval(60))
+                try await client.withTransaction(logger: testLogger) { connection in
+                    try await Outbox.enqueue([stale, fresh], on: connection, logger: testLogger)
+                }
+                let relay = OutboxRelay(client: client, publisher: connection, appID: "tests", logger: testLogger)
+                try await relay.relayBatch()
+                let consumer = try await connection.consume(queue: queue)
+                let received = try await collect(consumer, count: 2, timeout: .seconds(3))
+                await consumer.cancel()
+                // Only the fresh one, with the time it has left; the stale one expired in the broker.
+                #expect(received.map(\.properties.messageID) == [fresh.messageID.uuidString.lowercased()])
+                let left = Int(received.first?.properties.expiration ?? "") ?? 0
+                #expect((50_000...60_000).contains(left), "expiration \(left) ms")
+            }
+        }
+    }
+
     @Test func aCommittedRowWakesTheRelayWithoutWaitingForItsPoll() async throws {
         try await withDatabase { client in
             try await withTestQueue("relay-notify") { connection, queue in

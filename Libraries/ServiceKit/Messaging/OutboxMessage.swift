@@ -12,9 +12,11 @@ public struct OutboxMessage: Sendable, Equatable {
     public var body: [UInt8]
     public var headers: [String: String]
 
+    /// With `expiresAt`, the relay publishes the message with the AMQP `expiration` left until then (zero
+    /// once past), so the broker never delivers it stale; the moment travels in a header.
     public init(
         messageID: UUID = UUID(), type: String, exchange: String, routingKey: String, body: [UInt8],
-        headers: [String: String] = [:]
+        headers: [String: String] = [:], expiresAt: Date? = nil
     ) {
         self.messageID = messageID
         self.type = type
@@ -22,5 +24,15 @@ public struct OutboxMessage: Sendable, Equatable {
         self.routingKey = routingKey
         self.body = body
         self.headers = headers
+        if let expiresAt { self.headers[Self.expiresAtHeader] = ISO8601DateFormatter().string(from: expiresAt) }
+    }
+
+    public static let expiresAtHeader = "x-ioffice-expires-at"
+
+    /// The AMQP `expiration` (milliseconds, as text) for a message that expires at `expiresAt`, sent at `now`.
+    static func expiration(headers: [String: String], now: Date) -> String? {
+        guard let text = headers[expiresAtHeader], let expiresAt = ISO8601DateFormatter().date(from: text) else { return nil }
+        let milliseconds = (expiresAt.timeIntervalSince(now) * 1000).rounded(.up)
+        return String(Int64(min(max(milliseconds, 0), 86_400_000 * 365)))
     }
 }

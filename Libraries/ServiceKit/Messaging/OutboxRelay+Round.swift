@@ -74,10 +74,11 @@ extension OutboxRelay {
         for try await (id, messageID, type, exchange, routingKey, body, headers, createdAt, attempts) in rows.decode(
             (Int64, UUID, String, String, String, ByteBuffer, String, Date, Int).self)
         {
+            let decoded = (try? JSONDecoder().decode([String: String].self, from: Data(headers.utf8))) ?? [:]
             let properties = AMQPProperties(
                 messageID: messageID.uuidString.lowercased(), type: type, contentType: "application/json",
                 timestamp: createdAt, appID: appID, userID: publisher.configuration.user,
-                headers: (try? JSONDecoder().decode([String: String].self, from: Data(headers.utf8))) ?? [:])
+                expiration: OutboxMessage.expiration(headers: decoded, now: Date()), headers: decoded)
             due.append(
                 Row(
                     id: id, attempts: attempts,

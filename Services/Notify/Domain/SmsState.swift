@@ -1,7 +1,9 @@
 import Contracts
 
 /// Where an SMS stands: queued → sent → delivered, failed or expired. The gateway's reports may repeat
-/// or arrive out of order: a final state is never left, and `sent` never undoes one.
+/// or arrive out of order: a final state is never left, and `sent` never undoes one; except that
+/// `expired`, which we may have decided ourselves when its time ran out, gives way to the gateway's
+/// own word that it was delivered or failed: the record says what really happened.
 enum SmsState: String, Codable, Sendable, CaseIterable {
     case queued, sent, delivered, failed, expired
     /// No phone number in the directory: nothing was sent, and the sender is told.
@@ -11,6 +13,7 @@ enum SmsState: String, Codable, Sendable, CaseIterable {
 
     /// The state after a report, or nil when the report changes nothing.
     func applying(_ report: SmsReportV1.State) -> SmsState? {
+        if self == .expired, report == .delivered || report == .failed { return report == .delivered ? .delivered : .failed }
         guard !isFinal else { return nil }
         let next: SmsState =
             switch report {

@@ -91,9 +91,8 @@ struct SmsRoutes {
         guard !recipients.isEmpty else { throw ProblemDetails.invalid([.init(field: "recipients", message: "Chọn người nhận.")]) }
         let text: String
         switch SmsText.typed(body.text) {
-        case .success(let converted) where !converted.isEmpty: text = converted
-        case .success: throw ProblemDetails.invalid([.init(field: "text", message: "Tin nhắn trống.")])
-        case .failure(let tooLong): throw ProblemDetails.invalid([.init(field: "text", message: tooLong.message)])
+        case .success(let converted): text = converted
+        case .failure(let refusal): throw ProblemDetails.invalid([.init(field: "text", message: refusal.message)])
         }
         return try await client.withTransaction(deadline: .requestTransaction, logger: logger) { connection in
             // Serialises one sender's sends, so the rate limit counts what is really there.

@@ -67,8 +67,11 @@ struct NotificationBatch {
         var outbox: [OutboxMessage] = []
         for (id, entry) in zip(ids, sms) where inserted.contains(id) {
             guard let phone = phones[entry.user] else { continue }
-            let message = SmsV1(smsId: id, to: phone, text: entry.text, ttlSeconds: ttl)
-            outbox.append(OutboxMessage(type: SmsV1.messageType, exchange: "", routingKey: outboundQueue, body: try message.encoded()))
+            let expiresAt = now.addingTimeInterval(TimeInterval(ttl))
+            let message = SmsV1(smsId: id, to: phone, text: entry.text, ttlSeconds: ttl, expiresAt: expiresAt)
+            outbox.append(
+                OutboxMessage(
+                    type: SmsV1.messageType, exchange: "", routingKey: outboundQueue, body: try message.encoded(), expiresAt: expiresAt))
         }
         try await Outbox.enqueue(outbox, on: connection, logger: logger)
     }

@@ -69,9 +69,11 @@ enum NotifyStore {
         for try await _ in rows { inserted = true }
         guard inserted else { return nil }
         if let usable {
-            let sms = SmsV1(smsId: id, to: usable, text: text, ttlSeconds: ttl, priority: priority)
+            let expiresAt = now.addingTimeInterval(TimeInterval(ttl))
+            let sms = SmsV1(smsId: id, to: usable, text: text, ttlSeconds: ttl, priority: priority, expiresAt: expiresAt)
             try await Outbox.enqueue(
-                OutboxMessage(type: SmsV1.messageType, exchange: "", routingKey: Routes.smsOutboundQueue, body: try sms.encoded()),
+                OutboxMessage(
+                    type: SmsV1.messageType, exchange: "", routingKey: Routes.smsOutboundQueue, body: try sms.encoded(), expiresAt: expiresAt),
                 on: connection, logger: logger)
         }
         return (id, state)
