@@ -141,8 +141,14 @@ struct AccessRulesTests {
         try await DocumentsHarness.with { harness in
             try await harness.application.test(.router) { client in
                 let people = try await Self.people(client)
-                let enrolment = try await client.send(.post, "/api/v1/auth/totp", token: people.specialist)
-                    .decoded(AuthRoutes.Enrolment.self)
+                // A session alone (a stolen token) cannot enrol: the password is asked again.
+                let bare = try await client.send(.post, "/api/v1/auth/totp", token: people.specialist)
+                #expect([400, 422].contains(bare.status.code))
+                let wrong = try await client.send(.post, "/api/v1/auth/totp", token: people.specialist, json: ["password": "doan-thu"])
+                #expect(wrong.status == .forbidden)
+                let enrolment = try await client.send(
+                    .post, "/api/v1/auth/totp", token: people.specialist, json: ["password": people.specialistPassword]
+                ).decoded(AuthRoutes.Enrolment.self)
                 #expect(enrolment.url.hasPrefix("otpauth://totp/"))
                 var stored: String?
                 for try await value in try await harness.client.query(
@@ -163,7 +169,17 @@ struct AccessRulesTests {
                     json: ["username": "chuyenvien.test", "password": people.specialistPassword, "otp": code])
                 #expect(replay.status == .unauthorized)
                 let next = String(format: "%06d", TOTPTestCode.compute(secret: secret, at: now.addingTimeInterval(30)))
-                _ = try await client.login("chuyenvien.test", people.specialistPassword, otp: next)
+
+                // Turning it off needs the password as well as a code.
+                let noPassword = try await client.send(.post, "/api/v1/auth/totp/disable", token: people.specialist, json: ["code": next])
+                #expect(noPassword.status == .unprocessableContent)
+                let badPassword = try await client.send(
+                    .post, "/api/v1/auth/totp/disable", token: people.specialist, json: ["code": next, "password": "doan-thu"])
+                #expect(badPassword.status == .forbidden)
+                let off = try await client.send(
+                    .post, "/api/v1/auth/totp/disable", token: people.specialist, json: ["code": next, "password": people.specialistPassword])
+                #expect(off.status == .noContent)
+                _ = try await client.login("chuyenvien.test", people.specialistPassword)
             }
         }
     }

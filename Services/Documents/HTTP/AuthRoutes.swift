@@ -23,7 +23,14 @@ struct AuthRoutes {
         var newPassword: String
     }
 
-    struct CodeRequest: Decodable { var code: String }
+    struct CodeRequest: Decodable {
+        var code: String
+        /// Needed to turn the second factor off: a stolen session alone must not remove it.
+        var password: String?
+    }
+
+    /// Enrolling needs the password too, so a stolen session cannot tie the account to the thief's app.
+    struct EnrolRequest: Decodable { var password: String }
 
     struct Enrolment: ResponseCodable {
         /// Base32, for typing into the app by hand.
@@ -74,8 +81,10 @@ struct AuthRoutes {
             let body = try await request.json(PasswordChange.self, context: context)
             return try await changePassword(caller: caller, body, address: accounts.clientAddress(request, context))
         }
-        api.post("auth/totp") { _, context -> Enrolment in
+        api.post("auth/totp") { request, context -> Enrolment in
             let caller = try context.requireCaller()
+            let body = try await request.json(EnrolRequest.self, context: context)
+            try await confirmPassword(body.password, of: caller, address: accounts.clientAddress(request, context), for: "đăng ký mã xác thực")
             let secret = OneTimeCode.newSecret()
             try await accounts.client.withTransaction(deadline: .requestTransaction, logger: logger) { connection in
                 guard let user = try await UserStore.findForUpdate(id: caller.id, on: connection, logger: logger) else {
@@ -258,9 +267,43 @@ struct AuthRoutes {
         }
     }
 
+    /// The caller's own password again, checked like a login (same gate, same throttle, same log): 403
+    /// when wrong.
+    func confirmPassword(_ password: String, of caller: Caller, address: String, for purpose: String) async throws {
+        if let refusal = await accounts.gate.enter(username: caller.username, address: address) { throw Self.problem(refusal) }
+        do {
+            let found = try await accounts.client.withConnection { connection in
+                try await UserStore.find(id: caller.id, on: connection, logger: logger)
+            }
+            guard let found else { throw AccessDenied.invalidToken }
+            guard try await accounts.verifyPassword(password, against: found.passwordHash) else {
+                try await recordFailure(found, username: caller.username, why: "\(purpose): sai mật khẩu", address: address)
+                await accounts.gate.leave(username: caller.username, address: address, outcome: .failed)
+                throw ProblemDetails(
+                    type: "https://ioffice.example/problems/invalid-credentials", title: "Mật khẩu không đúng", status: .forbidden,
+                    detail: "Mật khẩu hiện tại không đúng.")
+            }
+            await accounts.gate.leave(username: caller.username, address: address, outcome: .succeeded)
+        } catch let refusal as LoginGate.Refusal {
+            await accounts.gate.leave(username: caller.username, address: address, outcome: .undecided)
+            throw Self.problem(refusal)
+        } catch let problem as ProblemDetails where problem.status == .forbidden {
+            throw problem
+        } catch {
+            await accounts.gate.leave(username: caller.username, address: address, outcome: .undecided)
+            throw error
+        }
+    }
+
     private func setSecondFactor(enabled: Bool, _ request: Request, _ context: ServiceRequestContext) async throws -> HTTPResponse.Status {
         let caller = try context.requireCaller()
         let body = try await request.json(CodeRequest.self, context: context)
+        if !enabled {
+            guard let password = body.password, !password.isEmpty else {
+                throw ProblemDetails.invalid([.init(field: "password", message: "Nhập mật khẩu để tắt mã xác thực.")])
+            }
+            try await confirmPassword(password, of: caller, address: accounts.clientAddress(request, context), for: "tắt mã xác thực")
+        }
         try await accounts.client.withTransaction(deadline: .requestTransaction, logger: logger) { connection in
             guard let user = try await UserStore.findForUpdate(id: caller.id, on: connection, logger: logger) else {
                 throw AccessDenied.invalidToken

@@ -88,12 +88,20 @@ struct AuthPages {
             await app.page(request) { session in
                 struct Me: Decodable { var username: String; var fullName: String; var roles: [String]; var unit: Unit?; struct Unit: Decodable { var name: String } }
                 let me = try await app.backend.get(.documents, "/api/v1/me", token: session.token, as: Me.self)
-                return app.renderer.page(
-                    "profile", title: "Thông tin cá nhân", session: session, section: .profile,
-                    ["me": ["username": me.username, "fullName": me.fullName, "unit": me.unit?.name ?? "", "roles": me.roles.map { Labels.role[$0] ?? $0 }.joined(separator: ", ")]])
+                let error: String? =
+                    switch request.uri.queryParameters.get("loi") {
+                    case "mat-khau": "Mật khẩu không đúng: chưa đăng ký được mã xác thực."
+                    case "tam-dung": "Nhập sai nhiều lần. Vui lòng thử lại sau ít phút."
+                    default: nil
+                    }
+                var data: [String: Any] = [
+                    "me": ["username": me.username, "fullName": me.fullName, "unit": me.unit?.name ?? "", "roles": me.roles.map { Labels.role[$0] ?? $0 }.joined(separator: ", ")]
+                ]
+                if let error { data["error"] = error }
+                return app.renderer.page("profile", title: "Thông tin cá nhân", session: session, section: .profile, data)
             }
         }
-        router.post("ca-nhan/ma-xac-thuc") { request, _ -> Response in
+        router.post("ca-nhan/ma-xac-thuc") { request, context -> Response in
             await app.page(request) { session in
                 let form = try await WebForm.read(request, limit: 1 << 16)
                 try session.checkCSRF(form)
@@ -108,9 +116,15 @@ struct AuthPages {
                     }
                 }
                 struct Enrolment: Decodable { var secret: String; var url: String }
-                let enrolment = try await app.backend.post(.documents, "/api/v1/auth/totp", token: session.token, [String: String](), as: Enrolment.self)
-                return app.renderer.page(
-                    "totp", title: "Đăng ký mã xác thực", session: session, section: .profile, ["secret": enrolment.secret, "url": enrolment.url])
+                do {
+                    let enrolment = try await app.backend.post(
+                        .documents, "/api/v1/auth/totp", token: session.token, ["password": form.fields["password"]?.first ?? ""], as: Enrolment.self,
+                        forwardedFor: context.clientAddress)
+                    return app.renderer.page(
+                        "totp", title: "Đăng ký mã xác thực", session: session, section: .profile, ["secret": enrolment.secret, "url": enrolment.url])
+                } catch let problem as BackendProblem where [400, 403, 422, 429].contains(problem.status) {
+                    return Renderer.redirect("/ca-nhan?loi=" + (problem.status == 429 ? "tam-dung" : "mat-khau"), session: session)
+                }
             }
         }
     }
