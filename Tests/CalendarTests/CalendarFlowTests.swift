@@ -196,9 +196,23 @@ struct CalendarFlowTests {
         struct Attendee: Decodable { var name: String; var partstat: String }
     }
 
-    @Test func invitationsAnswersAChangeAndARoomConflictReachPeopleThroughNotify() async throws {
+    @Test func anOrganiserWithoutSmsSendInvitesInTheAppOnly() async throws {
         try await Self.withCalendar { office, client, heard, database, token in
             let organizer = try await token(office.organizer, [])
+            let meeting = Meeting(
+                title: "Họp chi bộ", start: Self.at("2026-12-03 14:00"), end: Self.at("2026-12-03 15:00"), room: "Phòng họp số 2",
+                attendees: [["userId": office.first], ["userId": office.second]], invitation: "Mời dự.")
+            #expect(try await Self.send(client, .post, "/api/v1/meetings", organizer, meeting).status == .created)
+            let invitation = try await Self.next(heard)
+            #expect(invitation.channels == [.inApp])
+            // Its reminders will not go by SMS either.
+            #expect(try await Self.count("select count(*)::int from meetings where sms_allowed", database) == 0)
+        }
+    }
+
+    @Test func invitationsAnswersAChangeAndARoomConflictReachPeopleThroughNotify() async throws {
+        try await Self.withCalendar { office, client, heard, database, token in
+            let organizer = try await token(office.organizer, [.smsSend])
             let meeting = Meeting(
                 title: "Họp triển khai văn phòng điện tử", start: Self.at("2026-12-02 14:00"), end: Self.at("2026-12-02 16:00"), room: "Phòng họp số 1",
                 attendees: [["userId": office.first], ["userId": office.second], ["unitId": office.otherUnit]], invitation: "Đề nghị các đồng chí dự đầy đủ.")

@@ -40,7 +40,7 @@ struct CalendarWithNotifyTests {
                     let meeting = CalendarFlowTests.Meeting(
                         title: "Họp Ban Chấp hành", start: CalendarFlowTests.at("2026-12-09 08:00"), end: CalendarFlowTests.at("2026-12-09 11:00"),
                         room: "Hội trường", attendees: [["userId": office.first], ["userId": office.second], ["unitId": office.otherUnit]])
-                    let created = try await CalendarFlowTests.send(client, .post, "/api/v1/meetings", try await token(office.organizer, []), meeting)
+                    let created = try await CalendarFlowTests.send(client, .post, "/api/v1/meetings", try await token(office.organizer, [.smsSend]), meeting)
                     #expect(created.status == .created)
                     _ = try await CalendarFlowTests.next(heard)
                     #expect(try await CalendarFlowTests.waitFor { try await count("select count(*)::int from messages where title = 'Mời họp: Họp Ban Chấp hành'") == 3 })

@@ -134,11 +134,11 @@ struct MeetingRoutes {
                         "insert into meeting_attendees (meeting_id, user_id) values (\(id), \(delegate)) on conflict do nothing", logger: logger)
                     try await MeetingStore.notify(
                         [delegate], title: "Mời họp (đi thay \(caller.fullName)): \(meeting.title)",
-                        body: "\(MeetingChange.span(meeting.start, meeting.end)), \(meeting.room ?? meeting.place ?? "")", meeting: id, on: connection, logger: logger)
+                        body: "\(MeetingChange.span(meeting.start, meeting.end)), \(meeting.room ?? meeting.place ?? "")", sms: caller.has(.smsSend), meeting: id, on: connection, logger: logger)
                 }
                 if case .decline = answer {
                     try await MeetingStore.notify(
-                        [meeting.organizerId], title: "\(caller.fullName) không dự họp", body: "\(meeting.title): \(reason ?? "")", meeting: id,
+                        [meeting.organizerId], title: "\(caller.fullName) không dự họp", body: "\(meeting.title): \(reason ?? "")", sms: caller.has(.smsSend), meeting: id,
                         on: connection, logger: logger)
                 }
                 try await MeetingStore.log(id, actor: caller.id, action: "reply.\(answer.code)", detail: reason, on: connection, logger: logger)
@@ -161,7 +161,7 @@ struct MeetingRoutes {
                 meeting.sequence += 1
                 let people = try await MeetingStore.attendees(id, on: connection, logger: logger).map(\.id)
                 try await MeetingStore.notify(
-                    people, title: "Hủy họp: \(meeting.title)", body: "\(MeetingChange.span(meeting.start, meeting.end)). \(reason)", meeting: id,
+                    people, title: "Hủy họp: \(meeting.title)", body: "\(MeetingChange.span(meeting.start, meeting.end)). \(reason)", sms: caller.has(.smsSend), meeting: id,
                     on: connection, logger: logger)
                 try await MeetingStore.log(id, actor: caller.id, action: "cancelled", detail: reason, on: connection, logger: logger)
                 return try await Self.view(meeting, warnings: [], connection, logger)
@@ -185,7 +185,7 @@ struct MeetingRoutes {
                 meeting.exceptions.append(day.text)
                 let people = try await MeetingStore.attendees(id, on: connection, logger: logger).map(\.id)
                 try await MeetingStore.notify(
-                    people, title: "Nghỉ họp: \(meeting.title)", body: "Không họp ngày \(day.text).", meeting: id, on: connection, logger: logger)
+                    people, title: "Nghỉ họp: \(meeting.title)", body: "Không họp ngày \(day.text).", sms: caller.has(.smsSend), meeting: id, on: connection, logger: logger)
                 return try await Self.view(meeting, warnings: [], connection, logger)
             }
         }
@@ -251,16 +251,17 @@ struct MeetingRoutes {
                 try await connection.query(
                     """
                     insert into meetings (id, organizer_id, organizer_name, title, starts_at, ends_at, room, place, chair_id, invitation, rrule,
-                        reminder_minutes, room_override)
+                        reminder_minutes, room_override, sms_allowed)
                     values (\(id), \(caller.id), \(organizerName), \(title), \(input.start), \(input.end), \(room), \(place), \(input.chairId),
-                        \(invitation), \(recurrence?.rule), \(input.reminderMinutes ?? 60), \(input.overrideRoom ?? false))
+                        \(invitation), \(recurrence?.rule), \(input.reminderMinutes ?? 60), \(input.overrideRoom ?? false), \(caller.has(.smsSend)))
                     """, logger: logger)
             } else {
                 try await connection.query(
                     """
                     update meetings set title = \(title), starts_at = \(input.start), ends_at = \(input.end), room = \(room), place = \(place),
                         chair_id = \(input.chairId), invitation = \(invitation), rrule = \(recurrence?.rule),
-                        reminder_minutes = \(input.reminderMinutes ?? 60), reminded_until = null, sequence = sequence + 1, updated_at = now()
+                        reminder_minutes = \(input.reminderMinutes ?? 60), reminded_until = null, sequence = sequence + 1, updated_at = now(),
+                        sms_allowed = \(caller.has(.smsSend))
                     where id = \(id)
                     """, logger: logger)
             }
@@ -284,16 +285,16 @@ struct MeetingRoutes {
                 let everyone = Array(previous.union(people))
                 if !changes.isEmpty {
                     try await MeetingStore.notify(
-                        everyone, title: "Thay đổi lịch họp: \(title)", body: changes.joined(separator: "; "), meeting: id, on: connection, logger: logger)
+                        everyone, title: "Thay đổi lịch họp: \(title)", body: changes.joined(separator: "; "), sms: caller.has(.smsSend), meeting: id, on: connection, logger: logger)
                 }
                 let added = Array(people.subtracting(previous))
                 try await MeetingStore.notify(
-                    added, title: "Mời họp: \(title)", body: "\(MeetingChange.span(input.start, input.end)), \(location). \(invitation)", meeting: id,
+                    added, title: "Mời họp: \(title)", body: "\(MeetingChange.span(input.start, input.end)), \(location). \(invitation)", sms: caller.has(.smsSend), meeting: id,
                     on: connection, logger: logger)
                 try await MeetingStore.log(id, actor: caller.id, action: "changed", detail: changes.joined(separator: "; "), on: connection, logger: logger)
             } else {
                 try await MeetingStore.notify(
-                    Array(people), title: "Mời họp: \(title)", body: "\(MeetingChange.span(input.start, input.end)), \(location). \(invitation)", meeting: id,
+                    Array(people), title: "Mời họp: \(title)", body: "\(MeetingChange.span(input.start, input.end)), \(location). \(invitation)", sms: caller.has(.smsSend), meeting: id,
                     on: connection, logger: logger)
                 try await MeetingStore.log(id, actor: caller.id, action: "invited", detail: nil, on: connection, logger: logger)
             }

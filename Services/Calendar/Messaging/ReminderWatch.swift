@@ -20,12 +20,12 @@ struct ReminderWatch: Service {
             let meetings = try await MeetingStore.meetings(
                 where: "state = 'scheduled' and starts_at < \(now.addingTimeInterval(86_400)) for update skip locked", on: connection, logger: logger)
             // How long before each, and up to which occurrence it was reminded: one query for all of them.
-            var settings: [UUID: (minutes: Int, reminded: Date?)] = [:]
-            for try await (id, minutes, reminded) in try await connection.query(
-                "select id, reminder_minutes, reminded_until from meetings where id = any(\(meetings.map(\.id)))", logger: logger
-            ).decode((UUID, Int, Date?).self) { settings[id] = (minutes, reminded) }
+            var settings: [UUID: (minutes: Int, reminded: Date?, sms: Bool)] = [:]
+            for try await (id, minutes, reminded, sms) in try await connection.query(
+                "select id, reminder_minutes, reminded_until, sms_allowed from meetings where id = any(\(meetings.map(\.id)))", logger: logger
+            ).decode((UUID, Int, Date?, Bool).self) { settings[id] = (minutes, reminded, sms) }
             for meeting in meetings {
-                let (stored, reminded) = settings[meeting.id] ?? (60, nil)
+                let (stored, reminded, sms) = settings[meeting.id] ?? (60, nil, false)
                 let minutes = MeetingBounds.clampedReminder(stored)
                 let window = now..<now.addingTimeInterval(TimeInterval(minutes * 60))
                 guard let next = meeting.starts(in: window).first(where: { $0 >= now }), reminded.map({ $0 < next }) ?? true else { continue }
@@ -33,7 +33,7 @@ struct ReminderWatch: Service {
                 try await MeetingStore.notify(
                     people, title: "Sắp họp: \(meeting.title)",
                     body: "\(MeetingChange.span(next, next.addingTimeInterval(meeting.end.timeIntervalSince(meeting.start)))), \(meeting.room ?? meeting.place ?? "")",
-                    meeting: meeting.id, on: connection, logger: logger)
+                    sms: sms, meeting: meeting.id, on: connection, logger: logger)
                 try await connection.query("update meetings set reminded_until = \(next) where id = \(meeting.id)", logger: logger)
             }
         }

@@ -113,6 +113,11 @@ enum CalendarMigrations {
                     token text not null unique,
                     created_at timestamptz not null default now())
                 """,
-            ])
+            ]),
+        // An SMS costs money and reaches a phone: a meeting's reminders go by SMS only if the person who
+        // last saved it may send SMS (`sms.send`), as its invitations do.
+        Migration(
+            version: 2, name: "meetings remember whether their organiser may send SMS",
+            statements: ["alter table meetings add column sms_allowed boolean not null default false"]),
     ]
 }

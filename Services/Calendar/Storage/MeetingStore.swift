@@ -111,11 +111,13 @@ enum MeetingStore {
             "insert into meeting_log (meeting_id, actor_id, action, detail) values (\(id), \(actor), \(action), \(detail))", logger: logger)
     }
 
-    /// Tells `people` in the app and by SMS, through Notify.
-    static func notify(_ people: [UUID], title: String, body: String, meeting: UUID, on connection: PostgresConnection, logger: Logger) async throws {
+    /// Tells `people` in the app, and by SMS when `sms` (the acting person may send SMS), through Notify.
+    static func notify(
+        _ people: [UUID], title: String, body: String, sms: Bool, meeting: UUID, on connection: PostgresConnection, logger: Logger
+    ) async throws {
         guard !people.isEmpty else { return }
         let request = NotificationRequestV1(
-            requestId: UUID(), recipients: people, channels: [.inApp, .sms], title: title, body: body,
+            requestId: UUID(), recipients: people, channels: sms ? [.inApp, .sms] : [.inApp], title: title, body: body,
             link: "/cuoc-hop/\(meeting.uuidString.lowercased())")
         try await Outbox.enqueue(
             OutboxMessage(
