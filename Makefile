@@ -2,8 +2,9 @@
 #   make run    local stack in the foreground (installs what is missing; Ctrl-C stops all)
 #   make up     the same in the background, returns once every service answers /ready
 #   make down   stops it
-#   make test   set-up, build, every test against the real broker and databases, a smoke run, then the
-#               web front end's browser tests in headless Chromium
+#   make test   set-up, build, every test against the real broker and databases, a smoke run, the
+#               web front end's browser tests in headless Chromium, schemathesis against openapi.yaml
+#               (deploy/local/fuzz) and a short chaos run
 #   make bench  set-up, then every benchmark (Benchmarks/run)
 #   make chaos  the fault run: documents from partner agencies while RabbitMQ, PostgreSQL and every
 #               service are killed (SIGKILL) and started again; ends `chaos: N sent, N registered, …`
@@ -36,6 +37,7 @@ test:
 	set -a; . .local/env/test.env; set +a; swift test $(SWIFT_TEST_FLAGS)
 	deploy/local/smoke
 	deploy/local/browser-tests
+	deploy/local/fuzz
 	IOFFICE_CHAOS_DOCUMENTS=300 IOFFICE_CHAOS_FAULT_SECONDS=45 deploy/local/chaos
 
 chaos:

@@ -67,6 +67,27 @@ struct AccessRulesTests {
         }
     }
 
+    @Test func anAdministratorCannotLockThemselvesOut() async throws {
+        try await DocumentsHarness.with { harness in
+            try await harness.application.test(.router) { client in
+                let people = try await Self.people(client)
+                let me = try await client.send(.get, "/api/v1/me", token: people.admin).decoded(MeResponse.self)
+                let units = try await client.send(.get, "/api/v1/units", token: people.admin).decoded([UnitView].self)
+                struct Change: Encodable { var fullName = "Quản trị hệ thống"; var unitId: UUID; var roles: [String]; var active: Bool?; var locked: Bool? }
+                for change in [
+                    Change(unitId: units[0].id, roles: ["specialist"]), Change(unitId: units[0].id, roles: ["admin"], active: false),
+                    Change(unitId: units[0].id, roles: ["admin"], locked: true),
+                ] {
+                    let refused = try await client.send(.put, "/api/v1/users/\(me.id)", token: people.admin, json: change)
+                    #expect(refused.status == .conflict)
+                }
+                #expect(try await client.send(.get, "/api/v1/users", token: people.admin).status == .ok)
+                let renamed = try await client.send(.put, "/api/v1/users/\(me.id)", token: people.admin, json: Change(unitId: units[0].id, roles: ["admin"]))
+                #expect(renamed.status == .ok)
+            }
+        }
+    }
+
     @Test func aMustChangeTokenOpensOnlyThePasswordChange() async throws {
         try await DocumentsHarness.with { harness in
             try await harness.application.test(.router) { client in

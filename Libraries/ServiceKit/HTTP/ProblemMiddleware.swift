@@ -36,6 +36,13 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
                 type: "https://ioffice.example/problems/unavailable", title: Self.title(for: .serviceUnavailable),
                 status: .serviceUnavailable, detail: "Cơ sở dữ liệu tạm thời không phản hồi. Vui lòng thử lại sau ít phút.",
                 instance: request.uri.path)
+        case let error as PSQLError where ["22021", "22P05"].contains(error.serverInfo?[.sqlState] ?? ""):
+            // A NUL character (JSON `\u0000`, `%00`) or one the database cannot store: the client's text,
+            // refused whole (the transaction rolled back), not a fault of ours.
+            return ProblemDetails(
+                type: "https://ioffice.example/problems/validation", title: "Dữ liệu không hợp lệ", status: .unprocessableContent,
+                detail: "Nội dung có ký tự không dùng được (ví dụ ký tự NUL). Vui lòng nhập lại bằng chữ thường.",
+                instance: request.uri.path)
         default:
             context.logger.error("unexpected error", metadata: ["error": "\(String(reflecting: error))", "path": "\(request.uri.path)"])
             return ProblemDetails(

@@ -97,6 +97,10 @@ struct UserRoutes {
             let id = try UUID.parameter("id", of: context, what: "người dùng")
             let body = try await request.json(UserBody.self, context: context)
             let input = try check(body)
+            // Nobody locks themselves out: the last administrator would leave the agency without one.
+            if id == caller.id, !input.roles.contains(.admin) || body.active == false || body.locked == true {
+                throw ProblemDetails.conflict("Không thể tự bỏ quyền quản trị, tự khóa hoặc ngừng tài khoản của chính mình.")
+            }
             return UserView(
                 try await transaction(label: "người dùng") { connection in
                     guard let old = try await UserStore.findForUpdate(id: id, on: connection, logger: logger) else {
