@@ -272,6 +272,13 @@ struct OutgoingEndToEndTests {
                     await consumer.cancel()
                     #expect(delivered.isEmpty)
                 }
+                // The clerk's register shows its subject; the administrator's does not.
+                let year = CalendarDate(Date()).year
+                for (token, subject) in [(office.clerk, "Quyết định về công tác bảo vệ bí mật"), (office.admin, OutgoingQueries.secretSubject)] {
+                    let book = try await client.send(.get, "/api/v1/outgoing/register?registerId=\(register)&year=\(year)", token: token)
+                        .decoded(RegisterView.self)
+                    #expect(book.lines.map(\.subject) == [subject])
+                }
             }
         }
     }
@@ -299,5 +306,5 @@ struct OutgoingEndToEndTests {
     struct Page: Decodable { var items: [Item]; var total: Int }
     struct Item: Decodable { var id: UUID; var symbol: String? }
     struct RegisterView: Decodable { var year: Int; var lines: [Line] }
-    struct Line: Decodable { var number: Int; var symbol: String; var recipients: [String] }
+    struct Line: Decodable { var number: Int; var symbol: String; var subject: String; var recipients: [String] }
 }

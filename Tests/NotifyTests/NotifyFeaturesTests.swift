@@ -98,6 +98,9 @@ struct NotifyFeaturesTests {
             #expect(try await client.call(.delete, "/api/v1/news/\(created.id)", token: tokens["specialist"]!).status == .forbidden)
             #expect(try await client.call(.delete, "/api/v1/news/\(created.id)", token: tokens["clerk"]!).status == .noContent)
             #expect(try await client.call(.get, "/api/v1/news", token: tokens["specialist"]!).json(Page<NewsRoutes.Post>.self).total == 0)
+            // Deleted is deleted for readers, its old versions too; the publisher keeps the record.
+            #expect(try await client.call(.get, "/api/v1/news/\(created.id)/history", token: tokens["specialist"]!).status == .notFound)
+            #expect(try await client.call(.get, "/api/v1/news/\(created.id)/history", token: tokens["clerk"]!).status == .ok)
         }
     }
 

@@ -52,7 +52,11 @@ struct OutgoingRoutes {
             }
             let year = p.get("year").flatMap(Int.init) ?? CalendarDate(Date()).year
             return RegisterPage(
-                year: year, lines: try await client.withConnection { try await OutgoingQueries.register(register, year: year, on: $0, logger: logger) })
+                year: year,
+                lines: try await client.withConnection {
+                    try await OutgoingQueries.register(
+                        register, year: year, secretSubjects: caller.has(.clerk) || caller.has(.head), on: $0, logger: logger)
+                })
         }
         api.get("outgoing/:id") { _, context -> OutgoingDetail in
             let caller = try context.requireCaller()

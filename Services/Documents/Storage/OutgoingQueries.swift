@@ -172,11 +172,19 @@ enum OutgoingQueries {
         var state: String
     }
 
-    static func register(_ registerId: UUID, year: Int, on connection: PostgresConnection, logger: Logger) async throws -> [RegisterLine] {
+    /// What a secret document's line shows to someone who keeps the register without handling its documents.
+    static let secretSubject = "(Văn bản mật)"
+
+    /// The register's lines; with `secretSubjects` false (an administrator who is not a clerk or the head),
+    /// a secret document's subject is hidden: keeping the system running is no reason to read it.
+    static func register(
+        _ registerId: UUID, year: Int, secretSubjects: Bool, on connection: PostgresConnection, logger: Logger
+    ) async throws -> [RegisterLine] {
         var lines: [RegisterLine] = []
         let rows = try await connection.query(
             """
-            select d.number, lpad(d.number::text, 2, '0') || '/' || d.notation, to_char(d.issued_at, 'YYYY-MM-DD'), d.type_name, d.subject,
+            select d.number, lpad(d.number::text, 2, '0') || '/' || d.notation, to_char(d.issued_at, 'YYYY-MM-DD'), d.type_name,
+                case when d.secret and not \(secretSubjects) then \(secretSubject) else d.subject end,
                 coalesce(d.signer_name, ''),
                 coalesce((select array_agg(r.name order by r.name) from outgoing_recipients r where r.document_id = d.id), '{}'),
                 (select count(*)::int from outgoing_recipients r where r.document_id = d.id and r.delivery <> 'electronic'), d.state

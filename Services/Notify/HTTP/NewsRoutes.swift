@@ -87,11 +87,16 @@ struct NewsRoutes {
             return .noContent
         }
         api.get("news/:id/history") { _, context -> History in
-            _ = try context.requireCaller()
+            let caller = try context.requireCaller()
             let id = try InboxRoutes.id(context)
+            // A deleted item is gone for readers, its old versions too; those who publish news keep the record.
+            let editor = caller.has(.newsPublish)
             var versions: [Version] = []
             for try await (title, body, by, at) in try await client.query(
-                "select title, body, edited_by_name, edited_at from news_versions where news_id = \(id) order by id", logger: logger
+                """
+                select v.title, v.body, v.edited_by_name, v.edited_at from news_versions v join news n on n.id = v.news_id
+                where v.news_id = \(id) and (n.deleted_at is null or \(editor)) order by v.id
+                """, logger: logger
             ).decode((String, String, String, Date).self) { versions.append(Version(title: title, body: body, editedBy: by, editedAt: at)) }
             guard !versions.isEmpty else { throw ProblemDetails.notFound("Không tìm thấy tin.") }
             return History(versions: versions)
