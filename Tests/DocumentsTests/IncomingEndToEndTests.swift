@@ -33,7 +33,8 @@ struct IncomingEndToEndTests {
                     try await client.send(.post, "/api/v1/agencies", token: office.admin, json: Agency(code: partner.code, name: partner.name))
                         .status == .created)
                 try await withInbound(harness, ourCode: ourCode) { _ in
-                    let document = SampleDocuments.document(from: partner.ref, to: ourCode)
+                    // The partner calls itself something else: the clerk sees the catalog's name for its code.
+                    let document = SampleDocuments.document(from: AgencyRef(code: partner.code, name: "Văn phòng Chính phủ"), to: ourCode)
                     try await partner.send(try document.encoded(), to: ourCode)
 
                     // It reaches the clerk's pending box, registered as number 1 of the year.
@@ -43,6 +44,8 @@ struct IncomingEndToEndTests {
                     let item = try #require(arrived)
                     #expect(item.arrivalNumber == 1)
                     #expect(item.subject == "V/v triển khai phần mềm quản lý văn bản điện tử")
+                    #expect(try await harness.database.count(
+                        "select count(*)::int from incoming_documents where sender_name = '\(partner.name)'") == 1)
                     let url = "/api/v1/incoming/\(item.id)"
                     let file = try #require(try await client.send(.get, url, token: office.clerk).decoded(Detail.self).attachments.first)
                     let pdf = try await client.send(.get, "\(url)/attachments/\(file.id)", token: office.clerk)

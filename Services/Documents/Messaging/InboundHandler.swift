@@ -61,7 +61,8 @@ struct InboundHandler: MessageHandler {
             throw NoIncomingRegister()
         }
         let record = IncomingRecord(
-            id: UUID(), registerId: register, source: .agency, senderCode: sender.code, senderName: document.from.name,
+            // The catalog's name for the code the broker verified: what the sender calls itself is not shown.
+            id: UUID(), registerId: register, source: .agency, senderCode: sender.code, senderName: sender.name,
             senderDocumentId: document.documentId, senderDocumentText: ContractCoding.documentIdAsSent(in: message.body), contentHash: hash, number: document.number, notation: document.notation,
             issuedAt: document.issuedAt, issuedPlace: document.issuedPlace, documentType: document.documentType,
             subject: document.subject, signerName: document.signer.name, signerPosition: document.signer.position,
