@@ -175,7 +175,8 @@ struct AccessRulesTests {
                 for try await value in try await harness.client.query(
                     "select totp_secret from users where username = 'chuyenvien.test'"
                 ).decode(String.self) { stored = value }
-                let secret = try #require(stored)
+                // Stored sealed: the test opens it with the service's key, as the service does.
+                let secret = try harness.accounts.secrets.openText(try #require(stored))
                 let now = Date()
                 let code = String(format: "%06d", TOTPTestCode.compute(secret: secret, at: now))
                 #expect(try await client.send(.post, "/api/v1/auth/totp/confirm", token: people.specialist, json: ["code": code]).status == .noContent)

@@ -30,9 +30,12 @@ struct DocumentsHarness: Sendable {
         try await withFreshSchema(component: "documents", migrations: DocumentsMigrations.all, logger: testLogger) { client in
             let settings = ServiceSettings(
                 name: "documents", defaultPort: 8080,
-                environment: ["IOFFICE_BCRYPT_COST": "4", "IOFFICE_ADMIN_PASSWORD": adminPassword].merging(environment) { $1 })
+                environment: [
+                    "IOFFICE_BCRYPT_COST": "4", "IOFFICE_ADMIN_PASSWORD": adminPassword,
+                    "IOFFICE_SECRETS_KEYS": "khoa-thu-nghiem-0123456789abcdef0123456789",
+                ].merging(environment) { $1 })
             let keyRing = TokenKeyRing()
-            let accounts = Accounts(client: client, logger: testLogger, settings: settings, keyRing: keyRing)
+            let accounts = try Accounts(client: client, logger: testLogger, settings: settings, keyRing: keyRing)
             try await Bootstrap.run(accounts: accounts, settings: settings)
             let verifier = TokenVerifier(keys: keyRing.keys, revocation: SessionStore(client: client, logger: testLogger))
             return try await body(DocumentsHarness(client: client, accounts: accounts, settings: settings, verifier: verifier, us: us))

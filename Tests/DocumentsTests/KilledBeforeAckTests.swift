@@ -29,6 +29,7 @@ struct KilledBeforeAckTests {
                     "IOFFICE_DATABASE_URL": TestEnvironment.databaseURL + "?search_path=\(schema)",
                     "IOFFICE_HTTP_PORT": "0", "IOFFICE_AGENCY_CODE": ourCode, "IOFFICE_AGENCY_NAME": "Liên đoàn",
                     "IOFFICE_ADMIN_PASSWORD": "Khoi-tao-\(UUID().uuidString.prefix(8))", "IOFFICE_BCRYPT_COST": "4",
+                    "IOFFICE_SECRETS_KEYS": "khoa-thu-nghiem-0123456789abcdef0123456789",
                     "IOFFICE_LOG_LEVEL": "info", "IOFFICE_FAILPOINT": Failpoint.beforeAck.rawValue,
                 ])
             let inbound = Routes.inboundQueue(of: ourCode)
@@ -62,7 +63,10 @@ struct KilledBeforeAckTests {
             // The partner hears "received" for its document: the outbox row committed with it was relayed.
             let statuses = try await partner.statuses(count: 1, timeout: .seconds(30))
             #expect(statuses.first?.documentId == document.documentId)
-            // Killed again: an unacked redelivery would now be back in the queue; an acked one is gone.
+            // Killed again: an unacked redelivery would now be back in the queue; an acked one is gone. The
+            // ack goes out on the connection thread's next turn (within 100 ms of the log line): give it one
+            // second, or a kill in that window would look like a missing ack (it made this test flaky).
+            try await Task.sleep(for: .seconds(1))
             documents.kill(SIGKILL)
             try await Task.sleep(for: .milliseconds(500))
             #expect(try await admin.queueStatus(inbound).messageCount == 0, "the redelivered message was never acked")

@@ -11,6 +11,8 @@ struct Accounts: Sendable {
     let logger: Logger
     let hasher: PasswordHasher
     let keyRing: TokenKeyRing
+    /// Seals the token-signing key and second-factor secrets with keys kept outside the database.
+    let secrets: SecretBox
     var passwordPolicy = PasswordPolicy()
     /// Who may try a password now: per-address and global limits, progressive delay after failures.
     let gate: LoginGate
@@ -23,7 +25,8 @@ struct Accounts: Sendable {
     /// The issuer name an authenticator app shows.
     var agencyName: String
 
-    init(client: PostgresClient, logger: Logger, settings: ServiceSettings, keyRing: TokenKeyRing) {
+    init(client: PostgresClient, logger: Logger, settings: ServiceSettings, keyRing: TokenKeyRing) throws {
+        secrets = try SecretBox(settings: settings)
         self.client = client
         self.logger = logger
         self.keyRing = keyRing

@@ -9,7 +9,7 @@ let keyRing = TokenKeyRing()
 let runtime = try ServiceRuntime(settings: settings, registry: registry) { client in
     TokenVerifier(keys: keyRing.keys, revocation: SessionStore(client: client, logger: Logger(label: "ioffice.documents.sessions")))
 }
-let accounts = Accounts(client: runtime.postgres, logger: runtime.logger, settings: settings, keyRing: keyRing)
+let accounts = try Accounts(client: runtime.postgres, logger: runtime.logger, settings: settings, keyRing: keyRing)
 let us = AgencyRef(code: settings.agencyCode, name: settings.agencyName)
 // Several documents at once: each is its own transaction, and only the arrival number is taken in order.
 let inbound = runtime.worker(queue: Routes.inboundQueue(of: settings.agencyCode), handler: InboundHandler(us: us), concurrency: 16)

@@ -93,7 +93,8 @@ struct AuthRoutes {
                 if user.totpEnabled {
                     throw ProblemDetails.conflict("Mã xác thực đã được bật. Tắt mã cũ trước khi đăng ký lại.")
                 }
-                try await UserStore.setTOTP(userID: user.id, secret: secret, enabled: false, lastStep: nil, on: connection, logger: logger)
+                try await UserStore.setTOTP(
+                    userID: user.id, secret: try accounts.secrets.seal(secret), enabled: false, lastStep: nil, on: connection, logger: logger)
             }
             let url = OneTimeCode.enrolmentURL(secret: secret, username: caller.username, issuer: accounts.agencyName)
             let base32 = URLComponents(string: url)?.queryItems?.first { $0.name == "secret" }?.value ?? ""
@@ -154,7 +155,8 @@ struct AuthRoutes {
                 return (.refused(problem), .undecided)
             }
             var totpStep: Int64?
-            if user.totpEnabled, let secret = user.totpSecret {
+            if user.totpEnabled, let sealed = user.totpSecret {
+                let secret = try accounts.secrets.openText(sealed)
                 guard let code = body.otp, !code.isEmpty else {
                     let problem = ProblemDetails(
                         type: "https://ioffice.example/problems/otp-required", title: "Cần mã xác thực", status: .unauthorized,
@@ -308,15 +310,17 @@ struct AuthRoutes {
             guard let user = try await UserStore.findForUpdate(id: caller.id, on: connection, logger: logger) else {
                 throw AccessDenied.invalidToken
             }
-            guard let secret = user.totpSecret, user.totpEnabled != enabled else {
+            guard let sealed = user.totpSecret, user.totpEnabled != enabled else {
                 throw ProblemDetails.conflict(
                     enabled ? "Chưa đăng ký mã xác thực, hoặc mã đã được bật." : "Mã xác thực chưa được bật.")
             }
+            let secret = try accounts.secrets.openText(sealed)
             guard let step = OneTimeCode.matchingStep(code: body.code, secret: secret, at: Date(), after: user.totpLastStep) else {
                 throw ProblemDetails.invalid([.init(field: "code", message: "Mã xác thực không đúng.")])
             }
             try await UserStore.setTOTP(
-                userID: user.id, secret: enabled ? secret : nil, enabled: enabled, lastStep: step, on: connection, logger: logger)
+                userID: user.id, secret: enabled ? try accounts.secrets.seal(secret) : nil, enabled: enabled, lastStep: step, on: connection,
+                logger: logger)
             try await UsageLog.append(
                 enabled ? .totpEnabled : .totpDisabled, userID: user.id, username: user.username, address: context.clientAddress,
                 on: connection, logger: logger)

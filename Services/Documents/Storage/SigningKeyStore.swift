@@ -3,19 +3,29 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// The token signing key, made once and kept in Documents' database so restarts and replicas agree.
+/// The token signing key, made once and kept in Documents' database so restarts and replicas agree,
+/// sealed by `SecretBox`: the database alone cannot sign tokens. A key stored before sealing existed is
+/// sealed in place the first time it is read.
 enum SigningKeyStore {
-    /// The newest key, created on first call; concurrent first starts agree through the primary key.
-    static func currentKey(client: PostgresClient, logger: Logger) async throws -> (kid: String, privateKey: Data) {
+    /// The newest key, created on first call; concurrent first starts agree through the table lock.
+    static func currentKey(client: PostgresClient, secrets: SecretBox, logger: Logger) async throws -> (kid: String, privateKey: Data) {
         try await client.withTransaction(deadline: .requestTransaction, logger: logger) { connection in
             try await connection.query("lock table signing_keys in exclusive mode", logger: logger)
             let rows = try await connection.query(
                 "select kid, private_key from signing_keys order by created_at desc limit 1", logger: logger)
-            for try await (kid, key) in rows.decode((String, ByteBuffer).self) { return (kid, Data(key.readableBytesView)) }
+            for try await (kid, stored) in rows.decode((String, ByteBuffer).self) {
+                let bytes = Data(stored.readableBytesView)
+                let text = String(decoding: bytes, as: UTF8.self)
+                if secrets.isSealed(text) { return (kid, try secrets.open(text)) }
+                // Raw 32 bytes from before sealing: seal them now.
+                try await connection.query(
+                    "update signing_keys set private_key = \(ByteBuffer(string: try secrets.seal(bytes))) where kid = \(kid)", logger: logger)
+                return (kid, bytes)
+            }
             let key = Curve25519.Signing.PrivateKey()
             let kid = "ed25519-" + UUID().uuidString.lowercased().prefix(8)
             try await connection.query(
-                "insert into signing_keys (kid, private_key) values (\(kid), \(ByteBuffer(bytes: Array(key.rawRepresentation))))",
+                "insert into signing_keys (kid, private_key) values (\(kid), \(ByteBuffer(string: try secrets.seal(key.rawRepresentation))))",
                 logger: logger)
             return (kid, key.rawRepresentation)
         }

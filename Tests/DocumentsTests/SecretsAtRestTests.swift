@@ -1,0 +1,64 @@
+import Foundation
+import HummingbirdTesting
+import PostgresNIO
+import ServiceKit
+import Testing
+
+@testable import Documents
+
+/// The token-signing key and second-factor secrets are stored sealed with a key from outside the
+/// database: what a copy of the database holds signs nothing and generates no codes.
+@Suite("Secrets at rest", .serialized, .timeLimit(.minutes(3)))
+struct SecretsAtRestTests {
+    static func stored(_ sql: String, _ client: PostgresClient) async throws -> String? {
+        for try await value in try await client.query(PostgresQuery(unsafeSQL: sql)).decode(String.self) { return value }
+        return nil
+    }
+
+    @Test func theSigningKeyAndATotpSecretAreSealedInTheDatabase() async throws {
+        try await DocumentsHarness.with { harness in
+            let key = try #require(try await Self.stored("select convert_from(private_key, 'UTF8') from signing_keys", harness.client))
+            #expect(key.hasPrefix(SecretBox.prefix))
+            try await harness.application.test(.router) { client in
+                let people = try await AccessRulesTests.people(client)
+                let enrolment = try await client.send(
+                    .post, "/api/v1/auth/totp", token: people.specialist, json: ["password": people.specialistPassword]
+                ).decoded(AuthRoutes.Enrolment.self)
+                let secret = try #require(try await Self.stored("select totp_secret from users where username = 'chuyenvien.test'", harness.client))
+                #expect(secret.hasPrefix(SecretBox.prefix))
+                #expect(!secret.contains(enrolment.secret))
+                // The stored value opens to the secret the app was given.
+                #expect(try OneTimeCode.enrolmentURL(secret: harness.accounts.secrets.openText(secret), username: "x", issuer: "y")
+                    .contains(enrolment.secret))
+            }
+        }
+    }
+
+    @Test func aKeyStoredBeforeSealingIsSealedWhenReadAndAnUnknownKeyStopsTheStart() async throws {
+        try await DocumentsHarness.with { harness in
+            let raw = Data((0..<32).map { UInt8($0) })
+            try await harness.client.query("delete from signing_keys")
+            try await harness.client.query("insert into signing_keys (kid, private_key) values ('ed25519-legacy', \(ByteBuffer(bytes: Array(raw))))")
+            let box = harness.accounts.secrets
+            let read = try await SigningKeyStore.currentKey(client: harness.client, secrets: box, logger: testLogger)
+            #expect(read.kid == "ed25519-legacy" && read.privateKey == raw)
+            let now = try #require(try await Self.stored("select convert_from(private_key, 'UTF8') from signing_keys", harness.client))
+            #expect(now.hasPrefix(SecretBox.prefix))
+            // A rotated configuration (new key first, old kept) still opens it; one without the old key cannot.
+            let rotated = try SecretBox(keyTexts: ["khoa-moi-sau-khi-xoay-0123456789abcdef", "khoa-thu-nghiem-0123456789abcdef0123456789"])
+            #expect(try await SigningKeyStore.currentKey(client: harness.client, secrets: rotated, logger: testLogger).privateKey == raw)
+            #expect(try rotated.seal("x").contains(rotated.keys[0].kid))
+            let stranger = try SecretBox(keyTexts: ["khoa-la-hoan-toan-khac-0123456789abcdef"])
+            await #expect(throws: (any Error).self) {
+                _ = try await SigningKeyStore.currentKey(client: harness.client, secrets: stranger, logger: testLogger)
+            }
+        }
+    }
+
+    @Test func noKeyConfiguredMeansNoStart() {
+        #expect(throws: SecretBox.Missing.self) { try SecretBox(settings: ServiceSettings(name: "documents", defaultPort: 8080, environment: [:])) }
+        #expect(throws: SecretBox.Missing.self) {
+            try SecretBox(settings: ServiceSettings(name: "documents", defaultPort: 8080, environment: ["IOFFICE_SECRETS_KEYS": "ngan"]))
+        }
+    }
+}
