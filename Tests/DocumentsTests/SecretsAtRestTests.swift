@@ -47,6 +47,8 @@ struct SecretsAtRestTests {
             // A rotated configuration (new key first, old kept) still opens it; one without the old key cannot.
             let rotated = try SecretBox(keyTexts: ["khoa-moi-sau-khi-xoay-0123456789abcdef", "khoa-thu-nghiem-0123456789abcdef0123456789"])
             #expect(try await SigningKeyStore.currentKey(client: harness.client, secrets: rotated, logger: testLogger).privateKey == raw)
+            let resealed = try #require(try await Self.stored("select convert_from(private_key, 'UTF8') from signing_keys", harness.client))
+            #expect(rotated.isCurrent(resealed))
             #expect(try rotated.seal("x").contains(rotated.keys[0].kid))
             let stranger = try SecretBox(keyTexts: ["khoa-la-hoan-toan-khac-0123456789abcdef"])
             await #expect(throws: (any Error).self) {

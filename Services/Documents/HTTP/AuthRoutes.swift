@@ -171,6 +171,12 @@ struct AuthRoutes {
                     return (.refused(problem), .failed)
                 }
                 totpStep = step
+                if !accounts.secrets.isCurrent(sealed) {
+                    // Sealed with a key being rotated out: sealed again with the current one.
+                    try await UserStore.setTOTP(
+                        userID: user.id, secret: try accounts.secrets.seal(secret), enabled: true, lastStep: user.totpLastStep,
+                        on: connection, logger: logger)
+                }
             }
             try await UserStore.recordSuccess(userID: user.id, totpStep: totpStep, on: connection, logger: logger)
             let session = UUID()

@@ -73,6 +73,9 @@ struct SecretBox: Sendable {
 
     func isSealed(_ stored: String) -> Bool { stored.hasPrefix(Self.prefix) }
 
+    /// Sealed with the current (first) key: anything else is sealed again when next read.
+    func isCurrent(_ stored: String) -> Bool { stored.hasPrefix(Self.prefix + keys[0].kid + ":") }
+
     /// A sealed value whose key is not configured, or that was tampered with.
     struct Unreadable: Error {}
 }

@@ -16,11 +16,12 @@ enum SigningKeyStore {
             for try await (kid, stored) in rows.decode((String, ByteBuffer).self) {
                 let bytes = Data(stored.readableBytesView)
                 let text = String(decoding: bytes, as: UTF8.self)
-                if secrets.isSealed(text) { return (kid, try secrets.open(text)) }
-                // Raw 32 bytes from before sealing: seal them now.
+                if secrets.isCurrent(text) { return (kid, try secrets.open(text)) }
+                // Raw 32 bytes from before sealing, or sealed with an older key: sealed with the current one now.
+                let key = secrets.isSealed(text) ? try secrets.open(text) : bytes
                 try await connection.query(
-                    "update signing_keys set private_key = \(ByteBuffer(string: try secrets.seal(bytes))) where kid = \(kid)", logger: logger)
-                return (kid, bytes)
+                    "update signing_keys set private_key = \(ByteBuffer(string: try secrets.seal(key))) where kid = \(kid)", logger: logger)
+                return (kid, key)
             }
             let key = Curve25519.Signing.PrivateKey()
             let kid = "ed25519-" + UUID().uuidString.lowercased().prefix(8)
