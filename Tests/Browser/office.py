@@ -3,6 +3,7 @@ under test): units, users with their one-time passwords, an agency."""
 import json
 import os
 import secrets
+import uuid
 import urllib.error
 import urllib.request
 
@@ -89,3 +90,74 @@ class Office:
         new = "Mat-khau-" + secrets.token_hex(6)
         self.api.ok("POST", "/api/v1/auth/password", first["token"], {"currentPassword": person["password"], "newPassword": new})
         person["password"] = new
+
+
+def read_env(local_dir, name):
+    """KEY=value lines of .local/env/<name>.env."""
+    values = {}
+    with open(os.path.join(local_dir, "env", f"{name}.env")) as handle:
+        for line in handle:
+            if "=" in line and not line.startswith("#"):
+                key, value = line.rstrip("\n").split("=", 1)
+                values[key] = value.strip('"')
+    return values
+
+
+class Partner:
+    """Another agency, as deploy/add-partner makes it: its own broker user, and a place in our catalogue.
+    `send` publishes a document.v1 to us the way a partner's system would; `remove` takes it all away."""
+
+    def __init__(self, api, admin, local_dir, root, name):
+        import subprocess
+        self.local_dir = local_dir
+        self.code = "000.00.W" + secrets.token_hex(2).upper() + ".B1"
+        out = subprocess.run([os.path.join(root, "deploy/add-partner"), "agency", self.code],
+                             capture_output=True, text=True, check=True)
+        self.url = out.stdout.strip().splitlines()[-1]
+        self.name = name
+        api.ok("POST", "/api/v1/agencies", admin, {"code": self.code, "name": name, "active": True})
+        self.ours = read_env(local_dir, "documents")["IOFFICE_AGENCY_CODE"]
+
+    def send(self, subject, attachments):
+        """attachments: (name, content type, bytes) each."""
+        import base64
+        import datetime
+        import hashlib
+        import pika
+        document = {
+            "documentId": str(uuid.uuid4()), "from": {"code": self.code, "name": self.name},
+            "to": [{"code": self.ours, "name": "Cơ quan nhận"}], "number": 7, "notation": "UBND-VP",
+            "issuedAt": datetime.date.today().isoformat(), "issuedPlace": "Cao Bằng", "documentType": "CV", "subject": subject,
+            "signer": {"name": "Trần Công Huân", "position": "Phó Chủ tịch"}, "urgency": "normal", "secrecy": "none",
+            "paperCopyFollows": False,
+            "attachments": [{"name": n, "contentType": t, "sha256": hashlib.sha256(b).hexdigest(), "size": len(b),
+                             "data": base64.b64encode(b).decode()} for n, t, b in attachments],
+        }
+        connection = pika.BlockingConnection(pika.URLParameters(self.url))
+        channel = connection.channel()
+        channel.confirm_delivery()
+        channel.basic_publish(
+            "ioffice.exchange", "document." + self.ours, json.dumps(document).encode(), mandatory=True,
+            properties=pika.BasicProperties(message_id=str(uuid.uuid4()), type="document.v1", content_type="application/json",
+                                            user_id=self.code, delivery_mode=2))
+        connection.close()
+        return document["documentId"]
+
+    def remove(self):
+        import base64
+        import urllib.parse
+        import urllib.request
+        env = read_env(self.local_dir, "broker-admin")
+        parts = urllib.parse.urlsplit(env["IOFFICE_BROKER_ADMIN_URL"])
+        auth = base64.b64encode(f"{urllib.parse.unquote(parts.username)}:{urllib.parse.unquote(parts.password)}".encode()).decode()
+        vhost = urllib.parse.quote(env.get("IOFFICE_BROKER_VHOST", "ioffice"), safe="")
+        for path in (f"queues/{vhost}/{urllib.parse.quote('documents.inbound.' + self.code, safe='')}",
+                     f"queues/{vhost}/{urllib.parse.quote('documents.inbound.' + self.code + '.dlq', safe='')}",
+                     f"users/{urllib.parse.quote(self.code, safe='')}"):
+            request = urllib.request.Request(f"{parts.scheme}://{parts.hostname}:{parts.port}/api/{path}", method="DELETE",
+                                             headers={"Authorization": f"Basic {auth}"})
+            try:
+                urllib.request.urlopen(request, timeout=15).close()
+            except Exception:
+                pass
+

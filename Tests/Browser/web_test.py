@@ -11,6 +11,7 @@ import sys
 import tempfile
 import time
 import unittest
+import urllib.request
 
 from axe_selenium_python import Axe
 from selenium import webdriver
@@ -21,8 +22,9 @@ from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.ui import WebDriverWait
 
-from office import API, Office, admin_password, admin_token
+from office import API, Office, Partner, admin_password, admin_token
 
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 WEB = os.environ["IOFFICE_WEB_URL"]
 DOCUMENTS = os.environ["IOFFICE_DOCUMENTS_URL"]
 LOCAL = os.environ["IOFFICE_LOCAL_DIR"]
@@ -341,6 +343,75 @@ class WebJourneys(unittest.TestCase):
         self.driver.find_element(By.CSS_SELECTOR, "form.grid button[type=submit]").click()
         self.wait(lambda d: "thongbao=da-luu" in d.current_url)
         self.assertTrue(self.driver.find_element(By.CSS_SELECTOR, "input[name=permissions][value='sms.send']").is_selected())
+
+
+class PartnerScript(unittest.TestCase):
+    """A partner agency's HTML and SVG attachments, with script, opened by a clerk in a real browser:
+    nothing runs in our origin (the page, its cookies and its storage are unchanged)."""
+
+    SCRIPT = b"document.cookie='pwned=1; path=/';try{localStorage.setItem('pwned','1')}catch(e){};" \
+             b"try{parent.document.title='PWNED'}catch(e){};document.title='PWNED'"
+
+    @classmethod
+    def setUpClass(cls):
+        cls.api = API(DOCUMENTS)
+        cls.admin = admin_token(cls.api, LOCAL)
+        cls.office = Office(cls.api, cls.admin)
+        cls.office.settle_password("clerk")
+        cls.partner = Partner(cls.api, cls.admin, LOCAL, ROOT, "Ủy ban nhân dân huyện Thử Nghiệm")
+        cls.driver = browser()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.driver.quit()
+        cls.partner.remove()
+
+    def test_html_and_svg_attachments_with_script_run_nothing(self):
+        subject = f"Văn bản có tệp độc {self.office.run}"
+        html = b"<!doctype html><title>x</title><script>" + self.SCRIPT + b"</script><p>Tep HTML</p>"
+        svg = (b'<svg xmlns="http://www.w3.org/2000/svg" onload="' + self.SCRIPT.replace(b"'", b"&apos;") + b'">'
+               b"<script>" + self.SCRIPT + b"</script><text y='20'>SVG</text></svg>")
+        self.partner.send(subject, [("tep.html", "text/html", html), ("hinh.svg", "image/svg+xml", svg)])
+        # The clerk opens it like any arrival, then each attachment.
+        person = self.office.people["clerk"]
+        driver = self.driver
+        driver.delete_all_cookies()
+        driver.get(WEB + "/dang-nhap")
+        driver.find_element(By.ID, "username").send_keys(person["username"])
+        driver.find_element(By.ID, "password").send_keys(person["password"])
+        driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+        WebDriverWait(driver, 15).until(lambda d: "/dang-nhap" not in d.current_url)
+        deadline = time.time() + 30
+        while True:
+            driver.get(WEB + "/van-ban-den")
+            links = driver.find_elements(By.LINK_TEXT, subject)
+            if links or time.time() > deadline:
+                break
+            time.sleep(1)
+        self.assertTrue(links, "the partner's document did not arrive")
+        links[0].click()
+        WebDriverWait(driver, 15).until(lambda d: re.search(r"/van-ban-den/[0-9a-f-]{36}", d.current_url))
+        page = driver.current_url
+        before = sorted((c["name"], c["value"]) for c in driver.get_cookies())
+        files = [a.get_attribute("href") for a in driver.find_elements(By.CSS_SELECTOR, "main a[target=_blank]")]
+        self.assertEqual(2, len(files), files)
+        for href in files:
+            driver.get(href)
+            time.sleep(1)
+            self.assertNotEqual("PWNED", driver.title, href)
+            driver.get(page)
+            self.assertNotEqual("PWNED", driver.title)
+            self.assertIsNone(driver.execute_script("return localStorage.getItem('pwned')"), href)
+            self.assertNotIn("pwned=1", driver.execute_script("return document.cookie"), href)
+            self.assertEqual(before, sorted((c["name"], c["value"]) for c in driver.get_cookies()), href)
+        # And as served: downloads, never a type the browser would render, under a sandbox.
+        cookie = "; ".join(f"{c['name']}={c['value']}" for c in driver.get_cookies())
+        for href in files:
+            with urllib.request.urlopen(urllib.request.Request(href, headers={"Cookie": cookie}), timeout=15) as answer:
+                self.assertEqual("application/octet-stream", answer.headers["Content-Type"], href)
+                self.assertTrue(answer.headers["Content-Disposition"].startswith("attachment"), href)
+                self.assertIn("sandbox", answer.headers["Content-Security-Policy"], href)
+                self.assertEqual("nosniff", answer.headers["X-Content-Type-Options"], href)
 
 
 class WebRefusals(unittest.TestCase):
