@@ -119,7 +119,7 @@ struct NotifyFeaturesTests {
             let listening = Task { try await events.run() }
             defer { listening.cancel() }
             try await Task.sleep(for: .milliseconds(300))
-            let heard = await events.subscribe(Self.specialist)
+            let heard = try #require(await events.subscribe(Self.specialist))
 
             struct Text: Encodable { var text: String }
             for index in 1...30 {

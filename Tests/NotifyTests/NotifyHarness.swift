@@ -34,11 +34,13 @@ struct NotifyHarness: @unchecked Sendable {
             })
     }
 
-    func token(_ user: UUID, name: String, roles: [Role] = [.specialist], permissions: [Permission] = []) async throws -> String {
+    func token(
+        _ user: UUID, name: String, roles: [Role] = [.specialist], permissions: [Permission] = [], lifetime: Duration = .seconds(600)
+    ) async throws -> String {
         try await keys.sign(
             AccessClaims(
                 userID: user, sessionID: UUID(), username: name.lowercased(), name: name, unit: nil, roles: roles, permissions: permissions,
-                mustChangePassword: false, issuedAt: Date(), lifetime: .seconds(600)), kid: "test")
+                mustChangePassword: false, issuedAt: Date(), lifetime: lifetime), kid: "test")
     }
 
     /// A person in the directory copy, as a directory event would put them.

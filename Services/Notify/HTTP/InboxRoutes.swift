@@ -70,9 +70,18 @@ struct InboxRoutes {
         }
         api.get("messages/stream") { _, context -> Response in
             let caller = try context.requireCaller()
-            let updates = await events.subscribe(caller.id)
+            guard let updates = await events.subscribe(caller.id) else {
+                var problem = ProblemDetails(
+                    type: "https://ioffice.example/problems/too-many-streams", title: "Quá nhiều trang đang mở", status: .tooManyRequests,
+                    detail: "Bạn đang mở quá nhiều trang theo dõi thông báo cùng lúc. Hãy đóng bớt các trang cũ.")
+                problem.retryAfter = 30
+                throw problem
+            }
             let client = self.client
             let logger = self.logger
+            // The stream ends when the token does: a logged-out or demoted user stops hearing, and the
+            // browser reconnects with a fresh token.
+            let lifetime = max(0, caller.expiresAt.timeIntervalSinceNow)
             // `unread` first, then again whenever a message arrives, `chat` when a conversation has a new
             // message; a comment every 25 s keeps proxies from closing it.
             let body = ResponseBody { writer in
@@ -97,6 +106,10 @@ struct InboxRoutes {
                             try await Task.sleep(for: .seconds(25))
                             queue.yield(": keep-alive\n\n")
                         }
+                    }
+                    group.addTask {
+                        try await Task.sleep(for: .seconds(lifetime))
+                        queue.finish()
                     }
                     for await text in events { try await writer.write(ByteBuffer(string: text)) }
                     group.cancelAll()

@@ -32,8 +32,17 @@ actor InboxEvents: Service {
         try await connection.query("select pg_notify(\(channel), \(payload))", logger: logger)
     }
 
-    /// A stream of what happens to `user`, until the caller stops reading.
-    func subscribe(_ user: UUID) -> AsyncStream<LiveEvent> {
+    /// Open streams a person may hold (a few tabs and a phone), and the process in all: each holds a
+    /// connection and memory for hours, so neither one user nor many may open them without end.
+    static let perUser = 8
+    static let total = 4_000
+
+    /// A stream of what happens to `user`, until the caller stops reading; nil when `user` already holds
+    /// `perUser` streams or the process `total`.
+    func subscribe(_ user: UUID) -> AsyncStream<LiveEvent>? {
+        guard streams[user, default: [:]].count < Self.perUser, streams.values.reduce(0, { $0 + $1.count }) < Self.total else {
+            return nil
+        }
         let (stream, continuation) = AsyncStream<LiveEvent>.makeStream(bufferingPolicy: .bufferingNewest(16))
         let id = UUID()
         streams[user, default: [:]][id] = continuation
