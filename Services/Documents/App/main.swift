@@ -12,7 +12,9 @@ let runtime = try ServiceRuntime(settings: settings, registry: registry) { clien
 let accounts = try Accounts(client: runtime.postgres, logger: runtime.logger, settings: settings, keyRing: keyRing)
 let us = AgencyRef(code: settings.agencyCode, name: settings.agencyName)
 // Several documents at once: each is its own transaction, and only the arrival number is taken in order.
-let inbound = runtime.worker(queue: Routes.inboundQueue(of: settings.agencyCode), handler: InboundHandler(us: us), concurrency: 16)
+// A partner's message may be 64 MiB: at most 8 are held unacked at once (512 MiB), not the default 32.
+let inbound = runtime.worker(
+    queue: Routes.inboundQueue(of: settings.agencyCode), handler: InboundHandler(us: us), prefetch: 8, concurrency: 8)
 // Verdicts of the Signing service on our files.
 let events = runtime.worker(queue: DocumentsTopology.eventsQueue, handler: EventsHandler(), producers: ["signing"])
 await runtime.runAsMain(

@@ -22,6 +22,12 @@ struct DeadlineWatch: Service {
         try await repeatEvery(interval, what: "deadline scan", logger: logger) {
             let sent = try await scan(at: Date())
             if sent > 0 { logger.info("deadline reminders requested", metadata: ["count": "\(sent)"]) }
+            // The same hourly turn forgets refused partner messages past their retention.
+            let removed = try await client.withConnection { connection in
+                try await IncomingStore.pruneRejected(
+                    before: Date().addingTimeInterval(-IncomingStore.rejectedRetention), on: connection, logger: logger)
+            }
+            if removed > 0 { logger.info("old refused messages removed", metadata: ["count": "\(removed)"]) }
         }
     }
 

@@ -156,4 +156,13 @@ enum IncomingSchema {
     static let senderIdAsSent = Migration(
         version: 8, name: "sender document id as sent",
         statements: ["alter table incoming_documents add column sender_document_text text"])
+
+    /// A refused message keeps only its first 64 KiB (a partner must not fill our disk with refusals) and
+    /// how big it was.
+    static let rejectedBodySize = Migration(
+        version: 9, name: "refused messages keep their size",
+        statements: [
+            "alter table rejected_messages add column body_size bigint",
+            "create index rejected_messages_received on rejected_messages (received_at)",
+        ])
 }

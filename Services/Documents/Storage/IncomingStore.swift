@@ -143,15 +143,29 @@ enum IncomingStore {
         return nil
     }
 
+    /// How much of a refused body is kept, and for how long.
+    static let keptRejectedBytes = 64 << 10
+    static let rejectedRetention: TimeInterval = 90 * 86_400
+
     static func reject(
         messageID: String?, type: String?, brokerUser: String?, senderCode: String?, documentId: String?, reason: String, body: [UInt8],
         on connection: PostgresConnection, logger: Logger
     ) async throws {
         try await connection.query(
             """
-            insert into rejected_messages (id, message_id, message_type, broker_user, sender_code, document_id, reason, body)
-            values (\(UUID()), \(messageID), \(type), \(brokerUser), \(senderCode), \(documentId), \(reason), \(ByteBuffer(bytes: body)))
+            insert into rejected_messages (id, message_id, message_type, broker_user, sender_code, document_id, reason, body, body_size)
+            values (\(UUID()), \(messageID), \(type), \(brokerUser), \(senderCode), \(documentId), \(String(reason.prefix(2000))),
+                    \(ByteBuffer(bytes: body.prefix(keptRejectedBytes))), \(body.count))
             """, logger: logger)
+    }
+
+    /// Forgets refusals older than the retention; returns how many.
+    @discardableResult
+    static func pruneRejected(before cutoff: Date, on connection: PostgresConnection, logger: Logger) async throws -> Int {
+        var removed = 0
+        for try await _ in try await connection.query(
+            "delete from rejected_messages where received_at < \(cutoff) returning 1", logger: logger) { removed += 1 }
+        return removed
     }
 
     /// Agencies we exchange with, by code.
