@@ -83,6 +83,20 @@ struct ServiceBrokerRightsTests {
         }
     }
 
+    @Test func documentsCannotReadOrDeleteAPartnersInboundQueue() async throws {
+        // The partner of PartnerAccessTests: each run rotates its password instead of leaving a user behind.
+        _ = try TestEnvironment.run(TestEnvironment.repoRoot + "/deploy/add-partner", ["agency", "000.00.00.T99"])
+        let documents = try await Self.connect(as: "documents")
+        defer { Task { await documents.close() } }
+        await Self.refused("consume a partner's inbound queue") {
+            _ = try await documents.consume(queue: "documents.inbound.000.00.00.T99")
+        }
+        await Self.refused("delete a partner's inbound queue") { try await documents.deleteQueue("documents.inbound.000.00.00.T99") }
+        await Self.refused("declare a queue of another name") {
+            try await documents.declare(Topology(queues: [.init("documents.spy", deadLetterQueue: false)]))
+        }
+    }
+
     @Test func aServiceStillDeadLettersIntoItsOwnQueuesThroughTheDeadLetterExchange() async throws {
         let calendar = try await Self.connect(as: "calendar")
         defer { Task { await calendar.close() } }
