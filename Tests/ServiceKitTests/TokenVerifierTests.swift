@@ -91,6 +91,34 @@ struct TokenVerifierTests {
         #expect(published.asked.load(ordering: .relaxed) == 1)
     }
 
+    /// Documents still starting: the first fetches fail.
+    final class Flaky: KeySetSource, Sendable {
+        let failures = Atomic<Int>(1)
+        let published: Published
+        init(_ published: Published) { self.published = published }
+        func keySet() async throws -> String {
+            if failures.subtract(1, ordering: .relaxed).newValue >= 0 { throw CancellationError() }
+            return try await published.keySet()
+        }
+    }
+
+    @Test func whileTheKeySetCannotBeFetchedTokensAreUnavailableNotLoggedOut() async throws {
+        let key = IssuerKey(kid: "k1")
+        let verifier = TokenVerifier(keys: JWTKeyCollection(), source: Flaky(Published([key])), refetchInterval: .seconds(3600))
+        let token = try await key.sign(Self.claims())
+        for _ in 0..<3 {
+            do {
+                _ = try await verifier.verify(token)
+                Issue.record("verified without keys")
+            } catch let problem as ProblemDetails {
+                #expect(problem.status == .serviceUnavailable)
+            }
+        }
+        let retrying = TokenVerifier(keys: JWTKeyCollection(), source: Flaky(Published([key])), refetchInterval: .zero)
+        await #expect(throws: ProblemDetails.self) { try await retrying.verify(token) }
+        _ = try await retrying.verify(token)
+    }
+
     @Test func concurrentFirstRequestsShareOneFetchAndAllPass() async throws {
         let key = IssuerKey(kid: "k1")
         let published = Published([key])
@@ -136,6 +164,7 @@ struct TokenVerifierTests {
         #expect(throws: RemoteKeySet.InsecureURL.self) { try RemoteKeySet(url: "http://documents.internal:8080/.well-known/jwks.json") }
         _ = try RemoteKeySet(url: "https://documents.internal/.well-known/jwks.json")
         _ = try RemoteKeySet(url: "http://127.0.0.1:8080/.well-known/jwks.json")
+        #expect(throws: RemoteKeySet.InsecureURL.self) { try RemoteKeySet(url: "http://127.0.0.1.evil.example/jwks.json") }
         let settings = ServiceSettings(
             name: "notify", defaultPort: 8081,
             environment: ["IOFFICE_AUTH_JWKS_URL": "http://10.0.0.5/jwks.json", "IOFFICE_AUTH_JWKS": #"{"keys":[]}"#])

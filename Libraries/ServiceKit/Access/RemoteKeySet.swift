@@ -15,12 +15,21 @@ public struct RemoteKeySet: KeySetSource {
         guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), let host = parsed.host else {
             throw InsecureURL(description: "IOFFICE_AUTH_JWKS_URL is not a URL: \(url)")
         }
-        let loopback = ["127.0.0.1", "localhost", "::1", "[::1]"].contains(host.lowercased()) || host.hasPrefix("127.")
+        let loopback = ["localhost", "::1", "[::1]"].contains(host.lowercased()) || Self.isLoopbackIPv4(host)
         guard scheme == "https" || (scheme == "http" && loopback) else {
             throw InsecureURL(
                 description: "IOFFICE_AUTH_JWKS_URL must be https (plain http only to a loopback address), or set IOFFICE_AUTH_JWKS to the key set itself: \(url)")
         }
         self.url = url
+    }
+
+    /// 127.x.y.z written as four numbers: `127.0.0.1.evil.example` is a host name, not loopback.
+    static func isLoopbackIPv4(_ host: String) -> Bool {
+        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 4, parts.allSatisfy({ part in part.count <= 3 && Int(part).map { (0...255).contains($0) } == true }) else {
+            return false
+        }
+        return parts[0] == "127"
     }
 
     public func keySet() async throws -> String {
@@ -37,5 +46,14 @@ public struct RemoteKeySet: KeySetSource {
 public struct StaticKeySet: KeySetSource {
     public var json: String
     public init(json: String) { self.json = json }
+    /// 127.x.y.z written as four numbers: `127.0.0.1.evil.example` is a host name, not loopback.
+    static func isLoopbackIPv4(_ host: String) -> Bool {
+        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 4, parts.allSatisfy({ part in part.count <= 3 && Int(part).map { (0...255).contains($0) } == true }) else {
+            return false
+        }
+        return parts[0] == "127"
+    }
+
     public func keySet() async throws -> String { json }
 }
