@@ -42,6 +42,18 @@ struct AccountDomainTests {
         #expect(throttle.wait(username: "b", address: "y", at: later) == nil)
     }
 
+    @Test func wrongCodesMakeTheAccountWaitFromEveryAddress() {
+        var throttle = LoginThrottle()
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        for _ in 1...4 { throttle.codeFailed(username: "giamdoc", at: now) }
+        #expect(throttle.codeWait(username: "giamdoc", at: now) == nil)
+        throttle.codeFailed(username: "giamdoc", at: now)
+        #expect(throttle.codeWait(username: "giamdoc", at: now) == 30)
+        #expect(throttle.codeWait(username: "khac", at: now) == nil)
+        throttle.codeSucceeded(username: "giamdoc")
+        #expect(throttle.codeWait(username: "giamdoc", at: now) == nil)
+    }
+
     @Test func madeUpNamesCannotGrowTheThrottleWithoutBound() {
         var throttle = LoginThrottle()
         throttle.capacity = 1_000

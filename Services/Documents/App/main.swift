@@ -10,6 +10,9 @@ let runtime = try ServiceRuntime(settings: settings, registry: registry) { clien
     TokenVerifier(keys: keyRing.keys, revocation: SessionStore(client: client, logger: Logger(label: "ioffice.documents.sessions")))
 }
 let accounts = try Accounts(client: runtime.postgres, logger: runtime.logger, settings: settings, keyRing: keyRing)
+if accounts.trustedProxies.isEmpty {
+    runtime.logger.warning("IOFFICE_TRUSTED_PROXIES is empty: logins through the web front end all count as its one address for the login limits")
+}
 let us = AgencyRef(code: settings.agencyCode, name: settings.agencyName)
 // Several documents at once: each is its own transaction, and only the arrival number is taken in order.
 // A partner's message may be 64 MiB: at most 8 are held unacked at once (512 MiB), not the default 32.

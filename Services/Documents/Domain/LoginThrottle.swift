@@ -25,6 +25,10 @@ struct LoginThrottle: Sendable {
     var pairRule = Rule(freeFailures: 5, firstDelay: 1, longestDelay: 900, forgetAfter: 3600)
     /// One address trying many usernames (password spraying), or an office behind one NAT address.
     var addressRule = Rule(freeFailures: 30, firstDelay: 1, longestDelay: 900, forgetAfter: 3600)
+    /// Wrong second-factor codes for one username, from any address: whoever tries codes already has the
+    /// password, so here the account itself waits (30 s doubling to 15 min after 5), or a million codes
+    /// could be tried from many addresses.
+    var codeRule = Rule(freeFailures: 5, firstDelay: 30, longestDelay: 900, forgetAfter: 3600)
     /// Keys kept at most; the stalest are dropped first, so a flood of made-up usernames cannot grow memory.
     var capacity = 50_000
 
@@ -41,6 +45,20 @@ struct LoginThrottle: Sendable {
 
     private var pairs: [Pair: Record] = [:]
     private var addresses: [String: Record] = [:]
+    private var codes: [String: Record] = [:]
+
+    /// How long `username` must wait before its next second-factor code is checked; nil when it may try.
+    func codeWait(username: String, at now: Date) -> TimeInterval? {
+        guard let record = codes[username], record.nextTry > now else { return nil }
+        return record.nextTry.timeIntervalSince(now)
+    }
+
+    mutating func codeFailed(username: String, at now: Date) {
+        Self.count(&codes, username, rule: codeRule, at: now)
+        if codes.count > capacity { Self.prune(&codes, rule: codeRule, keep: capacity, at: now) }
+    }
+
+    mutating func codeSucceeded(username: String) { codes[username] = nil }
 
     /// How long `username` from `address` must still wait at `now`; nil when it may try.
     func wait(username: String, address: String, at now: Date) -> TimeInterval? {
@@ -64,7 +82,7 @@ struct LoginThrottle: Sendable {
         pairs[Pair(username: username, address: address)] = nil
     }
 
-    var keyCount: Int { pairs.count + addresses.count }
+    var keyCount: Int { pairs.count + addresses.count + codes.count }
 
     private static func count<Key: Hashable>(_ records: inout [Key: Record], _ key: Key, rule: Rule, at now: Date) {
         var record = records[key] ?? Record(failures: 0, lastFailure: now, nextTry: now)

@@ -163,7 +163,10 @@ struct AuthRoutes {
                         detail: "Nhập mã xác thực 6 số trên ứng dụng của bạn.")
                     return (.refused(problem), .undecided)
                 }
-                guard let step = OneTimeCode.matchingStep(code: code, secret: secret, at: now, after: user.totpLastStep) else {
+                if let refusal = await accounts.gate.codeWait(username: username) { return (.refused(Self.problem(refusal)), .undecided) }
+                let matched = OneTimeCode.matchingStep(code: code, secret: secret, at: now, after: user.totpLastStep)
+                await accounts.gate.codeChecked(username: username, right: matched != nil)
+                guard let step = matched else {
                     try await recordFailure(user, username: username, why: "sai mã xác thực", address: address, on: connection)
                     let problem = ProblemDetails(
                         type: "https://ioffice.example/problems/invalid-otp", title: "Đăng nhập không thành công", status: .unauthorized,
@@ -321,7 +324,10 @@ struct AuthRoutes {
                     enabled ? "Chưa đăng ký mã xác thực, hoặc mã đã được bật." : "Mã xác thực chưa được bật.")
             }
             let secret = try accounts.secrets.openText(sealed)
-            guard let step = OneTimeCode.matchingStep(code: body.code, secret: secret, at: Date(), after: user.totpLastStep) else {
+            if let refusal = await accounts.gate.codeWait(username: caller.username) { throw Self.problem(refusal) }
+            let matched = OneTimeCode.matchingStep(code: body.code, secret: secret, at: Date(), after: user.totpLastStep)
+            await accounts.gate.codeChecked(username: caller.username, right: matched != nil)
+            guard let step = matched else {
                 throw ProblemDetails.invalid([.init(field: "code", message: "Mã xác thực không đúng.")])
             }
             try await UserStore.setTOTP(

@@ -51,6 +51,15 @@ actor LoginGate {
         }
     }
 
+    /// Second-factor codes: a wait per username, whatever the address (see `LoginThrottle.codeRule`).
+    func codeWait(username: String, at now: Date = Date()) -> Refusal? {
+        throttle.codeWait(username: Self.key(username), at: now).map(Refusal.wait)
+    }
+
+    func codeChecked(username: String, right: Bool, at now: Date = Date()) {
+        if right { throttle.codeSucceeded(username: Self.key(username)) } else { throttle.codeFailed(username: Self.key(username), at: now) }
+    }
+
     /// Waits for a hashing permit; refuses at once when the queue is full.
     func startHashing() async throws(Refusal) {
         if hashing < permits {

@@ -5,7 +5,7 @@ import PostgresNIO
 
 /// The token signing key, made once and kept in Documents' database so restarts and replicas agree,
 /// sealed by `SecretBox`: the database alone cannot sign tokens. A key stored before sealing existed is
-/// sealed in place the first time it is read.
+/// replaced by a new one the first time it is read.
 enum SigningKeyStore {
     /// The newest key, created on first call; concurrent first starts agree through the table lock.
     static func currentKey(client: PostgresClient, secrets: SecretBox, logger: Logger) async throws -> (kid: String, privateKey: Data) {
@@ -17,11 +17,17 @@ enum SigningKeyStore {
                 let bytes = Data(stored.readableBytesView)
                 let text = String(decoding: bytes, as: UTF8.self)
                 if secrets.isCurrent(text) { return (kid, try secrets.open(text)) }
-                // Raw 32 bytes from before sealing, or sealed with an older key: sealed with the current one now.
-                let key = secrets.isSealed(text) ? try secrets.open(text) : bytes
-                try await connection.query(
-                    "update signing_keys set private_key = \(ByteBuffer(string: try secrets.seal(key))) where kid = \(kid)", logger: logger)
-                return (kid, key)
+                if secrets.isSealed(text) {
+                    // Sealed with a key being rotated out: sealed with the current one now.
+                    let key = try secrets.open(text)
+                    try await connection.query(
+                        "update signing_keys set private_key = \(ByteBuffer(string: try secrets.seal(key))) where kid = \(kid)", logger: logger)
+                    return (kid, key)
+                }
+                // Raw bytes from before sealing: every backup made until now holds them, so they are not kept
+                // and sealed but replaced (tokens signed with them end; people log in again once).
+                try await connection.query("delete from signing_keys where substring(private_key from 1 for 7) <> 'sealed:'::bytea", logger: logger)
+                break
             }
             let key = Curve25519.Signing.PrivateKey()
             let kid = "ed25519-" + UUID().uuidString.lowercased().prefix(8)
