@@ -11,6 +11,11 @@ public func repeatEvery(_ interval: Duration, what: String, logger: Logger, _ ro
         } catch {
             logger.warning("\(what) failed", metadata: ["error": "\(String(reflecting: error))"])
         }
-        try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+        do {
+            try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+        } catch is CancellationError {
+            // Shutting down is how a watch ends, not a failure: the service group stops cleanly (exit 0).
+            return
+        }
     }
 }

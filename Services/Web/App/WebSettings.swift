@@ -13,6 +13,9 @@ struct WebSettings: Sendable {
     /// Cookies only over HTTPS (browsers also send them to http://localhost); off only for a plain-HTTP
     /// deployment on another host name, which should not exist.
     var secureCookies: Bool
+    /// Peers whose `X-Forwarded-For` is believed (a TLS proxy in front of the front end): their last hop
+    /// is the browser's address, which the login passes on to Documents.
+    var trustedProxies: Set<String>
 
     init(environment: [String: String] = ProcessInfo.processInfo.environment) {
         func value(_ key: String, _ fallback: String) -> String {
@@ -27,5 +30,6 @@ struct WebSettings: Sendable {
         signingURL = value("IOFFICE_SIGNING_URL", "http://127.0.0.1:8083")
         jwksURL = value("IOFFICE_AUTH_JWKS_URL", documentsURL + "/.well-known/jwks.json")
         secureCookies = value("IOFFICE_WEB_SECURE_COOKIES", "on") != "off"
+        trustedProxies = Set(value("IOFFICE_TRUSTED_PROXIES", "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
     }
 }

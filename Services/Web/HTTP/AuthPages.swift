@@ -28,7 +28,7 @@ struct AuthPages {
                 let tokens = try await app.backend.post(
                     .documents, "/api/v1/auth/login", token: nil,
                     Login(username: form["username"] ?? "", password: form.fields["password"]?.first ?? "", otp: form["otp"]), as: Tokens.self,
-                    forwardedFor: context.clientAddress)
+                    forwardedFor: app.clientAddress(request, context))
                 let next = LocalRedirect.path(form["next"]) ?? "/van-ban-den"
                 var response = Renderer.redirect(tokens.mustChangePassword ? "/doi-mat-khau" : next, session: session)
                 response.setCookie(WebSession.cookie(WebSession.tokenCookie, tokens.token, secure: app.settings.secureCookies, maxAge: 43_200))
@@ -75,7 +75,7 @@ struct AuthPages {
                     struct Change: Encodable { var currentPassword: String; var newPassword: String }
                     let tokens = try await app.backend.post(
                         .documents, "/api/v1/auth/password", token: session.token, Change(currentPassword: current, newPassword: new), as: Tokens.self,
-                        forwardedFor: context.clientAddress)
+                        forwardedFor: app.clientAddress(request, context))
                     var response = Renderer.redirect("/van-ban-den?thongbao=doi-mat-khau", session: session)
                     response.setCookie(WebSession.cookie(WebSession.tokenCookie, tokens.token, secure: app.settings.secureCookies, maxAge: 43_200))
                     return response
@@ -119,7 +119,7 @@ struct AuthPages {
                 do {
                     let enrolment = try await app.backend.post(
                         .documents, "/api/v1/auth/totp", token: session.token, ["password": form.fields["password"]?.first ?? ""], as: Enrolment.self,
-                        forwardedFor: context.clientAddress)
+                        forwardedFor: app.clientAddress(request, context))
                     return app.renderer.page(
                         "totp", title: "Đăng ký mã xác thực", session: session, section: .profile, ["secret": enrolment.secret, "url": enrolment.url])
                 } catch let problem as BackendProblem where [400, 403, 422, 429].contains(problem.status) {

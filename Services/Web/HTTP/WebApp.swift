@@ -19,6 +19,15 @@ struct WebApp: Sendable {
 
     typealias Context = WebRequestContext
 
+    /// The browser's address: the socket's peer, or behind a trusted proxy the last address it forwarded.
+    func clientAddress(_ request: Request, _ context: Context) -> String? {
+        guard let peer = context.clientAddress, settings.trustedProxies.contains(peer),
+            let forwarded = request.headers[HTTPField.Name("X-Forwarded-For")!],
+            let last = forwarded.split(separator: ",").last.map({ $0.trimmingCharacters(in: .whitespaces) }), !last.isEmpty, last.count <= 64
+        else { return context.clientAddress }
+        return last
+    }
+
     /// The browser's session, with its token and user only if the token's signature checks out.
     func verifiedSession(_ request: Request) async -> WebSession {
         var session = WebSession(request)
