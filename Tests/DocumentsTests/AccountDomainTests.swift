@@ -42,6 +42,15 @@ struct AccountDomainTests {
         #expect(throttle.wait(username: "b", address: "y", at: later) == nil)
     }
 
+    @Test(arguments: [
+        ("203.0.113.9", "203.0.113.9"), ("2001:db8:1:2:aaaa::1", "2001:db8:1:2::/64"), ("2001:DB8:1:2:ffff:ffff:ffff:ffff", "2001:db8:1:2::/64"),
+        ("2001:db8::1", "2001:db8:0:0::/64"), ("::1", "0:0:0:0::/64"), ("::ffff:192.0.2.7", "192.0.2.7"), ("fe80::1%eth0", "fe80:0:0:0::/64"),
+        ("not:an:address::x:y:z:w:v", "not:an:address::x:y:z:w:v"),
+    ] as [(String, String)])
+    func anIPv6SubscriberIsCountedByItsSlash64(address: String, key: String) {
+        #expect(LoginThrottle.addressKey(address) == key)
+    }
+
     @Test func wrongCodesMakeTheAccountWaitFromEveryAddress() {
         var throttle = LoginThrottle()
         let now = Date(timeIntervalSince1970: 1_800_000_000)

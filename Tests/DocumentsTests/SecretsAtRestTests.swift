@@ -59,6 +59,20 @@ struct SecretsAtRestTests {
         }
     }
 
+    @Test func secondFactorSecretsInClearOrUnderAnOldKeyAreSealedAgainAtStart() async throws {
+        try await DocumentsHarness.with { harness in
+            let old = try SecretBox(keyTexts: ["khoa-cu-truoc-khi-xoay-0123456789abcdef"])
+            try await harness.client.query(
+                "update users set totp_secret = \(try old.seal("JBSWY3DPEHPK3PXP")), totp_enabled = true where username = 'admin'")
+            // A configuration with the new key first and the old one kept: this start seals it anew.
+            let rotated = try SecretBox(keyTexts: ["khoa-thu-nghiem-0123456789abcdef0123456789", "khoa-cu-truoc-khi-xoay-0123456789abcdef"])
+            try await Bootstrap.resealSecondFactors(client: harness.client, secrets: rotated, logger: testLogger)
+            let stored = try #require(try await Self.stored("select totp_secret from users where username = 'admin'", harness.client))
+            #expect(rotated.isCurrent(stored))
+            #expect(try harness.accounts.secrets.openText(stored) == "JBSWY3DPEHPK3PXP")
+        }
+    }
+
     @Test func noKeyConfiguredMeansNoStart() {
         #expect(throws: SecretBox.Missing.self) { try SecretBox(settings: ServiceSettings(name: "documents", defaultPort: 8080, environment: [:])) }
         #expect(throws: SecretBox.Missing.self) {

@@ -13,6 +13,7 @@ enum Bootstrap {
         let logger = accounts.logger
         let key = try await SigningKeyStore.currentKey(client: accounts.client, secrets: accounts.secrets, logger: logger)
         try await accounts.keyRing.install(kid: key.kid, privateKey: key.privateKey)
+        try await resealSecondFactors(client: accounts.client, secrets: accounts.secrets, logger: logger)
         let given = settings.environment["IOFFICE_ADMIN_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
         let password = given ?? InitialPassword.make()
         let hash = await accounts.hasher.hash(password)
@@ -50,6 +51,22 @@ enum Bootstrap {
                 metadata: ["username": "admin", "password": "\(password)"])
         } else {
             logger.notice("created account admin with IOFFICE_ADMIN_PASSWORD; it must be changed at first login")
+        }
+    }
+
+    /// Second-factor secrets stored in clear (before sealing) or sealed with a key being rotated out are
+    /// sealed with the current key, so the old key can be dropped once a start with the new one is done.
+    static func resealSecondFactors(client: PostgresClient, secrets: SecretBox, logger: Logger) async throws {
+        try await client.withTransaction(deadline: .requestTransaction, logger: logger) { connection in
+            var due: [(UUID, String)] = []
+            for try await (id, stored) in try await connection.query(
+                "select id, totp_secret from users where totp_secret is not null for update", logger: logger
+            ).decode((UUID, String).self) where !secrets.isCurrent(stored) { due.append((id, stored)) }
+            for (id, stored) in due {
+                let sealed = try secrets.seal(try secrets.open(stored))
+                try await connection.query("update users set totp_secret = \(sealed) where id = \(id)", logger: logger)
+            }
+            if !due.isEmpty { logger.notice("second-factor secrets sealed with the current key", metadata: ["count": "\(due.count)"]) }
         }
     }
 }

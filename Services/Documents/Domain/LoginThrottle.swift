@@ -102,6 +102,25 @@ struct LoginThrottle: Sendable {
         for (key, _) in stalest { records[key] = nil }
     }
 
+    /// The key an address is counted under: an IPv6 address by its /64, which one subscriber usually
+    /// holds whole (counting each of its 2^64 addresses apart would be no limit); an IPv4-mapped IPv6
+    /// address as its IPv4; anything else as it is.
+    static func addressKey(_ address: String) -> String {
+        let bare = address.split(separator: "%", maxSplits: 1).first.map(String.init) ?? address
+        guard bare.contains(":") else { return bare }
+        let lower = bare.lowercased()
+        if lower.hasPrefix("::ffff:"), lower.dropFirst(7).contains(".") { return String(lower.dropFirst(7)) }
+        let halves = lower.components(separatedBy: "::")
+        guard halves.count <= 2 else { return lower }
+        let head = halves[0].isEmpty ? [] : halves[0].split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        let tail = halves.count == 2 && !halves[1].isEmpty ? halves[1].split(separator: ":", omittingEmptySubsequences: false).map(String.init) : []
+        let missing = 8 - head.count - tail.count
+        guard halves.count == 2 ? missing >= 1 : missing == 0 else { return lower }
+        let groups = head + Array(repeating: "0", count: halves.count == 2 ? missing : 0) + tail
+        guard groups.allSatisfy({ (1...4).contains($0.count) && UInt16($0, radix: 16) != nil }) else { return lower }
+        return groups.prefix(4).map { String(UInt16($0, radix: 16)!, radix: 16) }.joined(separator: ":") + "::/64"
+    }
+
     /// The sentence a person reads while waiting.
     static func message(wait: TimeInterval) -> String {
         let seconds = max(1, Int(wait.rounded(.up)))

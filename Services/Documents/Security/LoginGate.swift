@@ -35,6 +35,7 @@ actor LoginGate {
 
     /// Admits one attempt, or says why not. An admitted attempt ends with `leave`.
     func enter(username: String, address: String, at now: Date = Date()) -> Refusal? {
+        let address = LoginThrottle.addressKey(address)
         if let wait = throttle.wait(username: Self.key(username), address: address, at: now) { return .wait(wait) }
         guard inFlight[address, default: 0] < perAddress else { return .wait(1) }
         inFlight[address, default: 0] += 1
@@ -42,6 +43,7 @@ actor LoginGate {
     }
 
     func leave(username: String, address: String, outcome: Outcome, at now: Date = Date()) {
+        let address = LoginThrottle.addressKey(address)
         let left = inFlight[address, default: 1] - 1
         inFlight[address] = left > 0 ? left : nil
         switch outcome {
