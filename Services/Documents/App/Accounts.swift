@@ -17,7 +17,7 @@ struct Accounts: Sendable {
     /// Who may try a password now: per-address and global limits, progressive delay after failures.
     let gate: LoginGate
     /// Peers whose `X-Forwarded-For` is believed: the web front end, which logs people in on their behalf.
-    let trustedProxies: Set<String>
+    let trustedProxies: TrustedProxies
     /// Access tokens are short-lived: the other services cannot see a logout, only an expiry.
     var tokenLifetime: Duration
     /// A login session lasts a working day; its tokens are refreshed within it.
@@ -36,21 +36,13 @@ struct Accounts: Sendable {
         sessionLifetime = .seconds(settings.environment["IOFFICE_SESSION_TTL_SECONDS"].flatMap(Int.init) ?? 12 * 3600)
         agencyName = settings.agencyName
         gate = LoginGate()
-        trustedProxies = Set(
-            (settings.environment["IOFFICE_TRUSTED_PROXIES"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-                .filter { !$0.isEmpty })
+        trustedProxies = TrustedProxies(settings.environment["IOFFICE_TRUSTED_PROXIES"])
     }
 
-    /// The address a login comes from: the socket's peer, or, when the peer is a trusted proxy, the last
-    /// address it put in `X-Forwarded-For` (anything before it was written by the client).
+    /// The address a login comes from (the web front end forwards the browser's).
     func clientAddress(_ request: Request, _ context: ServiceRequestContext) -> String {
-        let peer = context.clientAddress ?? "unknown"
-        guard trustedProxies.contains(peer), let forwarded = request.headers[Self.forwardedFor] else { return peer }
-        let last = forwarded.split(separator: ",").last.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
-        return last.isEmpty || last.count > 64 ? peer : last
+        trustedProxies.clientAddress(peer: context.clientAddress, headers: request.headers) ?? "unknown"
     }
-
-    static let forwardedFor = HTTPField.Name("X-Forwarded-For")!
 
     /// bcrypt under the gate's hashing permit, outside any database transaction.
     func verifyPassword(_ password: String, against hash: String?) async throws(LoginGate.Refusal) -> Bool {

@@ -1,4 +1,5 @@
 import Foundation
+import ServiceKit
 
 /// What the web front end reads from its environment: where it listens and where the four services are.
 struct WebSettings: Sendable {
@@ -15,7 +16,7 @@ struct WebSettings: Sendable {
     var secureCookies: Bool
     /// Peers whose `X-Forwarded-For` is believed (a TLS proxy in front of the front end): their last hop
     /// is the browser's address, which the login passes on to Documents.
-    var trustedProxies: Set<String>
+    var trustedProxies: TrustedProxies
 
     init(environment: [String: String] = ProcessInfo.processInfo.environment) {
         func value(_ key: String, _ fallback: String) -> String {
@@ -30,6 +31,6 @@ struct WebSettings: Sendable {
         signingURL = value("IOFFICE_SIGNING_URL", "http://127.0.0.1:8083")
         jwksURL = value("IOFFICE_AUTH_JWKS_URL", documentsURL + "/.well-known/jwks.json")
         secureCookies = value("IOFFICE_WEB_SECURE_COOKIES", "on") != "off"
-        trustedProxies = Set(value("IOFFICE_TRUSTED_PROXIES", "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+        trustedProxies = TrustedProxies(environment["IOFFICE_TRUSTED_PROXIES"])
     }
 }

@@ -21,11 +21,7 @@ struct WebApp: Sendable {
 
     /// The browser's address: the socket's peer, or behind a trusted proxy the last address it forwarded.
     func clientAddress(_ request: Request, _ context: Context) -> String? {
-        guard let peer = context.clientAddress, settings.trustedProxies.contains(peer),
-            let forwarded = request.headers[HTTPField.Name("X-Forwarded-For")!],
-            let last = forwarded.split(separator: ",").last.map({ $0.trimmingCharacters(in: .whitespaces) }), !last.isEmpty, last.count <= 64
-        else { return context.clientAddress }
-        return last
+        settings.trustedProxies.clientAddress(peer: context.clientAddress, headers: request.headers)
     }
 
     /// The browser's session, with its token and user only if the token's signature checks out.
