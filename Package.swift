@@ -43,6 +43,8 @@ let package = Package(
             path: "Libraries/COpenSSL",
             linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]
         ),
+        // zlib (Debian zlib1g-dev) for the compressed streams of PDFs.
+        .target(name: "CZlib", path: "Libraries/CZlib", linkerSettings: [.linkedLibrary("z")]),
         .target(
             name: "AMQPClient",
             dependencies: [
@@ -90,7 +92,8 @@ let package = Package(
         .executableTarget(name: "Notify", dependencies: ["ServiceKit", "Contracts", "VietnameseText"], path: "Services/Notify"),
         .executableTarget(name: "Calendar", dependencies: ["ServiceKit", "Contracts", "VietnameseText"], path: "Services/Calendar"),
         .executableTarget(
-            name: "Signing", dependencies: ["ServiceKit", "Contracts", "COpenSSL"], path: "Services/Signing", exclude: ["README.md"]),
+            name: "Signing", dependencies: ["ServiceKit", "Contracts", "COpenSSL", "CZlib", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")],
+            path: "Services/Signing", exclude: ["README.md"]),
         .executableTarget(
             name: "Web",
             dependencies: [
@@ -150,7 +153,8 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Tests/SigningTests",
-            exclude: ["Fixtures/make-fixtures.sh", "Fixtures/make-pdfs.py"], resources: [.copy("Fixtures/generated")]),
+            exclude: ["Fixtures/make-fixtures.sh", "Fixtures/make-pdfs.py", "Fixtures/make-pades.py", "Fixtures/pyhanko-verdicts.py"],
+            resources: [.copy("Fixtures/generated"), .copy("Fixtures/expected.json")]),
         .testTarget(
             name: "NotifyTests",
             dependencies: [

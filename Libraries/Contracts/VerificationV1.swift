@@ -37,11 +37,27 @@ public struct VerificationV1: ContractMessage {
         public var reasonCodes: [String]
         /// The verdict in one Vietnamese sentence, for a person.
         public var message: String
+        /// When the chain and revocation were checked: the time of a verified signature timestamp, else
+        /// the time of the check (added in 1.1; absent in older reports).
+        public var validatedAt: Date?
+        /// `timestamp` (an RFC 3161 token proves the signing time) or `current_time`.
+        public var timeSource: TimeSource?
+        /// The subject of the time-stamping authority, when `timeSource` is `timestamp`.
+        public var timestampAuthority: String?
+
+        public enum TimeSource: String, Codable, Sendable, CaseIterable {
+            case timestamp
+            case currentTime = "current_time"
+        }
 
         public init(
             signerSubject: String, serialNumber: String, chain: [String], coversWholeDocument: Bool, byteRanges: [[Int]],
-            signingTime: Date?, validAtSigningTime: Bool, revocation: Revocation, reasonCodes: [String], message: String
+            signingTime: Date?, validAtSigningTime: Bool, revocation: Revocation, reasonCodes: [String], message: String,
+            validatedAt: Date? = nil, timeSource: TimeSource? = nil, timestampAuthority: String? = nil
         ) {
+            self.validatedAt = validatedAt
+            self.timeSource = timeSource
+            self.timestampAuthority = timestampAuthority
             self.signerSubject = signerSubject
             self.serialNumber = serialNumber
             self.chain = chain
@@ -55,17 +71,20 @@ public struct VerificationV1: ContractMessage {
         }
     }
 
-    /// Revocation of the signer's certificate, from the configured CRLs.
+    /// Revocation of the chain's certificates below the anchor, from current CRLs.
     public struct Revocation: Codable, Sendable, Equatable {
         public var state: State
         public var revokedAt: Date?
         public var reason: String?
+        /// Which certificate of the chain is revoked (the signer's or an intermediate's; added in 1.1).
+        public var certificate: String?
 
         public enum State: String, Codable, Sendable, CaseIterable {
             case good, revoked, unknown
         }
 
-        public init(state: State, revokedAt: Date? = nil, reason: String? = nil) {
+        public init(state: State, revokedAt: Date? = nil, reason: String? = nil, certificate: String? = nil) {
+            self.certificate = certificate
             self.state = state
             self.revokedAt = revokedAt
             self.reason = reason

@@ -78,6 +78,9 @@ struct AsyncAPIAgreementTests {
             enumeration("verification.v1", "signatures", "[]", "revocation", "state")
                 == Set(VerificationV1.Revocation.State.allCases.map(\.rawValue)))
         #expect(
+            enumeration("verification.v1", "signatures", "[]", "timeSource")
+                == Set(VerificationV1.SignatureReport.TimeSource.allCases.map(\.rawValue)))
+        #expect(
             enumeration("notification-request.v1", "channels", "[]") == Set(NotificationRequestV1.Channel.allCases.map(\.rawValue)))
     }
 

@@ -21,8 +21,8 @@ enum Samples {
     static let verificationReport = VerificationV1.SignatureReport(
         signerSubject: "CN=Trần Công Huân", serialNumber: "0a1b", chain: ["CN=Trần Công Huân", "CN=Root CA"],
         coversWholeDocument: true, byteRanges: [[0, 100], [200, 50]], signingTime: at, validAtSigningTime: true,
-        revocation: .init(state: .revoked, revokedAt: at, reason: "keyCompromise"), reasonCodes: ["revoked"],
-        message: "Chữ ký hợp lệ.")
+        revocation: .init(state: .revoked, revokedAt: at, reason: "keyCompromise", certificate: "CN=Trần Công Huân"), reasonCodes: ["revoked"],
+        message: "Chữ ký hợp lệ.", validatedAt: at, timeSource: .timestamp, timestampAuthority: "CN=TSA")
 
     static let minimalReport = VerificationV1.SignatureReport(
         signerSubject: "CN=A", serialNumber: "01", chain: [], coversWholeDocument: false, byteRanges: [],

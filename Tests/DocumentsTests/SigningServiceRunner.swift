@@ -20,8 +20,9 @@ func withSigningService<T>(_ body: () async throws -> T) async throws -> T {
     for name in ["trust-root.pem", "trust-intermediate.pem"] {
         try FileManager.default.copyItem(at: generated.appendingPathComponent(name), to: trust.appendingPathComponent(name))
     }
-    try FileManager.default.copyItem(
-        at: generated.appendingPathComponent("intermediate.crl.pem"), to: crl.appendingPathComponent("intermediate.crl.pem"))
+    for name in ["intermediate.crl.pem", "root.crl.pem"] {
+        try FileManager.default.copyItem(at: generated.appendingPathComponent(name), to: crl.appendingPathComponent(name))
+    }
     defer { try? FileManager.default.removeItem(at: base) }
 
     return try await withFreshSchema(component: "signing", migrations: SigningMigrations.all, logger: testLogger) { database in
@@ -32,7 +33,7 @@ func withSigningService<T>(_ body: () async throws -> T) async throws -> T {
         let verifier = SignatureVerifier(trust: TrustStore(trustDirectory: trust, crlDirectory: crl, logger: testLogger))
         let worker = QueueWorker(
             queue: Routes.signingVerifyQueue, concurrency: 2, consumerConnection: connection, publisher: connection, client: database,
-            handler: VerifyRequestHandler(verifier: verifier), logger: testLogger)
+            handler: VerifyRequestHandler(pool: VerificationPool(verifier: verifier, threads: 2)), logger: testLogger)
         let relay = OutboxRelay(client: database, publisher: connection, appID: "signing", logger: testLogger)
         defer { Task { await connection.close() } }
         return try await withThrowingTaskGroup(of: Void.self) { group in

@@ -10,15 +10,21 @@ struct FixtureTrust {
     let crl: URL
     let store: TrustStore
 
-    static func make(withCRL: Bool = true, withRoot: Bool = true) throws -> FixtureTrust {
+    /// The root, the intermediates, and the CRLs: those current now and the archive of February 2025
+    /// (current at the expired signer's timestamp); `staleCRL` puts the intermediate's stale CRL in place
+    /// of its current one.
+    static func make(withCRL: Bool = true, withRoot: Bool = true, staleCRL: Bool = false) throws -> FixtureTrust {
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("signing-\(UUID().uuidString)")
         let trust = base.appendingPathComponent("trust")
         let crl = base.appendingPathComponent("crl")
         try FileManager.default.createDirectory(at: trust, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: crl, withIntermediateDirectories: true)
         if withRoot { try Fixtures.data("trust-root.pem").write(to: trust.appendingPathComponent("root.pem")) }
-        try Fixtures.data("trust-intermediate.pem").write(to: trust.appendingPathComponent("intermediate.pem"))
-        if withCRL { try Fixtures.data("intermediate.crl.pem").write(to: crl.appendingPathComponent("intermediate.crl.pem")) }
+        for name in ["trust-intermediate.pem", "trust-revoked-ca.pem"] { try Fixtures.data(name).write(to: trust.appendingPathComponent(name)) }
+        if withCRL {
+            let lists = staleCRL ? ["intermediate-stale.crl.pem", "root.crl.pem"] : Fixtures.currentCRLs + Fixtures.archivedCRLs
+            for name in lists { try Fixtures.data(name).write(to: crl.appendingPathComponent(name)) }
+        }
         return FixtureTrust(trust: trust, crl: crl, store: TrustStore(trustDirectory: trust, crlDirectory: crl, logger: Logger(label: "test")))
     }
 
@@ -26,6 +32,8 @@ struct FixtureTrust {
 }
 
 enum Fixtures {
+    static let currentCRLs = ["intermediate.crl.pem", "root.crl.pem"]
+    static let archivedCRLs = ["intermediate-2025-02.crl.pem", "root-2025-02.crl.pem"]
     static func url(_ name: String) -> URL {
         Bundle.module.url(forResource: "generated/\(name)", withExtension: nil)!
     }
@@ -82,7 +90,7 @@ struct FixtureVerificationTests {
         let (verdict, findings) = try verify(.pdf(try Fixtures.bytes("revoked.pdf")))
         #expect(verdict == .failed)
         #expect(findings[0].reasons.contains(.revoked))
-        guard case .revoked(let at, let reason) = findings[0].revocation else {
+        guard case .revoked(let at, let reason, _) = findings[0].revocation else {
             Issue.record("not revoked: \(findings[0].revocation)")
             return
         }

@@ -48,7 +48,7 @@ struct SigningServiceTests {
                 settings: ServiceSettings(name: "signing", defaultPort: 8083, environment: [:]),
                 readiness: Readiness(client: client, connections: [], logger: logger), registry: PrometheusCollectorRegistry(),
                 verifier: TokenVerifier(keys: keys),
-                routes: { _, api in SigningRoutes(verifier: verifier, client: client, logger: logger).add(to: api) })
+                routes: { _, api in SigningRoutes(pool: VerificationPool(verifier: verifier, threads: 2), client: client, logger: logger).add(to: api) })
             return try await body(client, verifier, router, token)
         }
     }
@@ -157,7 +157,7 @@ struct SigningServiceTests {
             }
             let worker = QueueWorker(
                 queue: requests, concurrency: 2, consumerConnection: connection, publisher: connection, client: database,
-                handler: VerifyRequestHandler(verifier: verifier), logger: Self.logger)
+                handler: VerifyRequestHandler(pool: VerificationPool(verifier: verifier, threads: 2)), logger: Self.logger)
             let relay = OutboxRelay(client: database, publisher: connection, appID: "signing", logger: Self.logger)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await worker.run() }

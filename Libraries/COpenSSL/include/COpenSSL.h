@@ -42,6 +42,15 @@ enum {
     IOFFICE_CMS_NEEDS_CONTENT = 5,
 };
 
+enum {
+    IOFFICE_TIMESTAMP_NONE = 0,
+    /* An RFC 3161 signature timestamp token over this signer's signature value, from a TSA whose
+       certificate chains to a trust anchor and is for time stamping. */
+    IOFFICE_TIMESTAMP_VALID = 1,
+    /* A token is there but does not verify (its signature, its imprint, or its TSA). */
+    IOFFICE_TIMESTAMP_INVALID = 2,
+};
+
 typedef struct {
     int status;               /* IOFFICE_CMS_* */
     char *subject;            /* signer subject, RFC 2253 (malloc'd) */
@@ -49,26 +58,41 @@ typedef struct {
     int has_signing_time;
     int64_t signing_time;     /* the signed signingTime attribute, Unix seconds */
     int key_usage_ok;         /* digitalSignature or nonRepudiation present (or no keyUsage extension) */
-    int chain_ok;             /* a chain to a trust anchor, valid at the signing time (else now) */
+    int extended_key_usage_ok;/* no extendedKeyUsage, or one for signing documents (see shim.c) */
+    int timestamp;            /* IOFFICE_TIMESTAMP_* */
+    int64_t timestamp_time;   /* the token's genTime, when valid */
+    char *timestamp_authority;/* the TSA's subject (malloc'd), when valid */
+    int64_t validated_at;     /* the time the chain and revocation were checked at */
+    int chain_ok;             /* a chain to a trust anchor, valid at validated_at */
     int chain_error;          /* X509_V_ERR_* when not */
     char **chain;             /* subjects from the signer up to the anchor (malloc'd) */
     int chain_count;
-    int revocation;           /* IOFFICE_REVOCATION_* */
+    int revocation;           /* IOFFICE_REVOCATION_*, over every certificate below the anchor */
+    int revocation_stale;     /* some certificate had CRLs, none current at validated_at */
     int64_t revoked_at;
     int revoked_reason;       /* CRL reason code, -1 when none given */
+    char *revoked_subject;    /* which certificate of the chain is revoked (malloc'd) */
     char error[256];          /* OpenSSL's own words, for the log */
 } ioffice_signer_report;
 
-/* Verifies a detached CMS signature (DER) over `content`, then the signer's
-   chain, key usage and revocation against `trust`. Always fills `report`; free it with
-   ioffice_signer_report_free. */
-void ioffice_verify_detached(const unsigned char *cms, size_t cms_length, const unsigned char *content,
-                             size_t content_length, const ioffice_trust *trust, ioffice_signer_report *report);
-/* The same over content given in two parts (a PDF's signed byte ranges), read without copying. */
+void ioffice_signer_report_free(ioffice_signer_report *report);
+
+/* Every signer of one CMS. `status` is IOFFICE_CMS_MALFORMED when the CMS cannot be read at all,
+   IOFFICE_CMS_NEEDS_CONTENT when a signer can only be checked against the content itself. */
+typedef struct {
+    int status;
+    int count;
+    ioffice_signer_report *signers;
+} ioffice_cms_report;
+
+/* Verifies a detached CMS signature (DER) over content given in up to two parts (a PDF's signed byte
+   ranges, read without copying): each signer's signature and digest, then its certificate's chain,
+   key purposes and revocation against `trust`, at the present time, or at the time of a valid
+   signature timestamp. Always fills `report`; free it with ioffice_cms_report_free. */
 void ioffice_verify_detached_parts(const unsigned char *cms, size_t cms_length, const unsigned char *first,
                                    size_t first_length, const unsigned char *second, size_t second_length,
-                                   const ioffice_trust *trust, ioffice_signer_report *report);
-void ioffice_signer_report_free(ioffice_signer_report *report);
+                                   const ioffice_trust *trust, ioffice_cms_report *report);
+void ioffice_cms_report_free(ioffice_cms_report *report);
 
 /* A CMS read once, for the functions below; NULL when it is not CMS/PKCS#7 signed data. */
 typedef struct ioffice_cms ioffice_cms;
@@ -78,9 +102,9 @@ void ioffice_cms_free(ioffice_cms *cms);
 int ioffice_cms_digest_nid(const ioffice_cms *cms);
 /* As ioffice_verify_detached_parts, with the content's digest (algorithm `digest_nid`) computed by the
    caller: a PDF's signatures share most of their signed bytes, which are then hashed once. Reports
-   IOFFICE_CMS_NEEDS_CONTENT when the digest cannot settle it. Verifies a given `cms` once. */
+   IOFFICE_CMS_NEEDS_CONTENT when the digest cannot settle every signer. */
 void ioffice_verify_cms_digest(ioffice_cms *cms, int digest_nid, const unsigned char *digest, size_t digest_length,
-                               const ioffice_trust *trust, ioffice_signer_report *report);
+                               const ioffice_trust *trust, ioffice_cms_report *report);
 
 /* A running message digest that can be copied midway: hash a shared prefix once, then finish each copy
    with its own remainder. */
@@ -92,12 +116,15 @@ ioffice_digest *ioffice_digest_copy(const ioffice_digest *digest);
 size_t ioffice_digest_final(ioffice_digest *digest, unsigned char *out);
 void ioffice_digest_free(ioffice_digest *digest);
 
-/* The benchmark's baseline: OpenSSL's own CMS_verify of a detached DER signature over `content`,
-   with the chain and the CRLs checked by an X509_STORE made once from `trust` (CRL checking on).
-   1 when it verifies. */
+/* The benchmark's baseline: OpenSSL's own CMS_verify of a detached DER signature over `content`, with
+   the whole chain checked against the CRLs by an X509_STORE made once from `trust`
+   (X509_V_FLAG_CRL_CHECK_ALL), which verifies each CRL's signature at every check. 1 when it verifies. */
 X509_STORE *ioffice_baseline_store_new(const ioffice_trust *trust);
 void ioffice_baseline_store_free(X509_STORE *store);
 int ioffice_openssl_cms_verify(const unsigned char *cms, size_t cms_length, const unsigned char *content, size_t content_length,
                                X509_STORE *store);
+/* Whether checks against `trust` reuse the CRL signatures verified when it was sealed (1, the
+   default) or verify every CRL again (0), as OpenSSL's store does: the benchmark's like-for-like. */
+void ioffice_trust_set_crl_cache(ioffice_trust *trust, int enabled);
 
 #endif

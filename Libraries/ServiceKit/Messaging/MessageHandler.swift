@@ -66,3 +66,24 @@ extension IncomingMessage {
         return message
     }
 }
+
+/// A handler whose expensive part needs no database (verifying a signature): the worker runs
+/// `prepare` before it opens the transaction, so no connection or row lock is held meanwhile, then
+/// `handle(_:prepared:…)` inside it. `MessageRejected` from `prepare` dead-letters the message as usual.
+public protocol PreparingMessageHandler: MessageHandler {
+    associatedtype Prepared: Sendable
+    func prepare(_ message: IncomingMessage, logger: Logger) async throws -> Prepared
+    func handle(_ message: IncomingMessage, prepared: Prepared, connection: PostgresConnection, logger: Logger) async throws
+}
+
+extension PreparingMessageHandler {
+    public func handle(_ message: IncomingMessage, connection: PostgresConnection, logger: Logger) async throws {
+        try await handle(message, prepared: try await prepare(message, logger: logger), connection: connection, logger: logger)
+    }
+
+    /// Prepares now; the returned step does the rest inside the transaction.
+    func prepared(_ message: IncomingMessage, logger: Logger) async throws -> @Sendable (PostgresConnection) async throws -> Void {
+        let prepared = try await prepare(message, logger: logger)
+        return { connection in try await self.handle(message, prepared: prepared, connection: connection, logger: logger) }
+    }
+}

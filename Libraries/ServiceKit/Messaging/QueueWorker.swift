@@ -141,14 +141,16 @@ public final class QueueWorker: Service {
         logger[metadataKey: "messageID"] = "\(messageID)"
         logger[metadataKey: "queue"] = "\(queue)"
         var pause = Duration.milliseconds(100)
+        var step: (@Sendable (PostgresConnection) async throws -> Void)?
         while true {
             do {
-                let isNew = try await client.withTransaction(deadline: attemptTimeout, logger: logger) { [self, logger] connection in
+                if step == nil { step = try await self.step(for: message, logger: logger) }
+                let isNew = try await client.withTransaction(deadline: attemptTimeout, logger: logger) { [self, logger, step] connection in
                     guard
                         try await Inbox.claim(
                             messageID: messageID, type: message.type, consumer: consumerName, on: connection, logger: logger)
                     else { return false }
-                    try await handler.handle(message, connection: connection, logger: logger)
+                    try await step?(connection)
                     return true
                 }
                 if isNew { await Failpoint.beforeAck.hold(logger: logger) }
@@ -178,6 +180,13 @@ public final class QueueWorker: Service {
                 return delivery.nack(requeue: true)
             }
         }
+    }
+
+    /// What runs inside the transaction: a preparing handler's work outside it is done here, first.
+    func step(for message: IncomingMessage, logger: Logger) async throws -> @Sendable (PostgresConnection) async throws -> Void {
+        if let preparing = handler as? any PreparingMessageHandler { return try await preparing.prepared(message, logger: logger) }
+        let handler = self.handler
+        return { connection in try await handler.handle(message, connection: connection, logger: logger) }
     }
 
     func isFromAProducer(_ delivery: AMQPDelivery) -> Bool {

@@ -12,9 +12,9 @@ let runtime = try ServiceRuntime(settings: settings, registry: registry)
 let trust = TrustStore(
     trustDirectory: URL(fileURLWithPath: settings.environment["IOFFICE_SIGNING_TRUST_DIR"] ?? ".local/signing/trust"),
     crlDirectory: URL(fileURLWithPath: settings.environment["IOFFICE_SIGNING_CRL_DIR"] ?? ".local/signing/crl"), logger: runtime.logger)
-let verifier = SignatureVerifier(trust: trust)
+let pool = VerificationPool(verifier: SignatureVerifier(trust: trust))
 let requests = runtime.worker(
-    queue: Routes.signingVerifyQueue, handler: VerifyRequestHandler(verifier: verifier), concurrency: 2, producers: ["documents"])
+    queue: Routes.signingVerifyQueue, handler: VerifyRequestHandler(pool: pool), concurrency: 2, producers: ["documents"])
 await runtime.runAsMain(
     migrations: SigningMigrations.all, topology: SigningTopology.topology, workers: [requests],
-    routes: { _, api in SigningRoutes(verifier: verifier, client: runtime.postgres, logger: runtime.logger).add(to: api) })
+    routes: { _, api in SigningRoutes(pool: pool, client: runtime.postgres, logger: runtime.logger).add(to: api) })

@@ -1,13 +1,18 @@
-/// One signature dictionary of a PDF, as found in the bytes.
+/// One signature dictionary of a PDF, as found through the file's structure.
 struct PDFSignatureField: Equatable, Sendable {
     /// `/ByteRange [a b c d]`: the signed bytes are `a..<a+b` and `c..<c+d`.
     var byteRange: [Int]
     /// The CMS blob of `/Contents`, without its zero padding.
     var contents: [UInt8]
     var subFilter: String
+    /// `/Type /DocTimeStamp`: an RFC 3161 timestamp over the document, not a person's signature.
+    var isDocumentTimestamp = false
+    /// `/M`, the signing time the signer's software claims (PAdES puts it here, not in the CMS), as Unix
+    /// seconds.
+    var claimedTime: Int?
     /// Whether the signed ranges end at the end of the file.
     var coversWholeFile: Bool
-    /// What later revisions changed beyond adding signatures: the objects, for the report.
+    /// What later revisions changed beyond what signing allows: the objects, for the report.
     var laterChanges: [String]
 
     /// The bytes the signature is over.
@@ -24,5 +29,9 @@ struct PDFSignatureField: Equatable, Sendable {
 enum PDFProblem: Error, Equatable, Sendable {
     case notPDF
     case tooLarge
+    /// Past a limit on objects, decoded bytes or time.
+    case tooComplex(String)
+    /// The cross-reference data, catalog or form cannot be read.
+    case structure(String)
     case malformedSignature(String)
 }

@@ -8,7 +8,7 @@ import ServiceKit
 /// `POST /api/v1/verify` (a signed PDF as the body, or multipart with `document` and `signature`) and
 /// `GET /api/v1/verifications/{id}`, for any logged-in user.
 struct SigningRoutes {
-    let verifier: SignatureVerifier
+    let pool: VerificationPool
     let client: PostgresClient
     let logger: Logger
     static let maximumBody = 50 << 20
@@ -25,7 +25,7 @@ struct SigningRoutes {
                     detail: "Tệp vượt quá \(Self.maximumBody >> 20) MB.")
             }
             let document = try Self.document(body, contentType: request.headers[.contentType] ?? "")
-            let findings = verifier.verify(document)
+            let findings = try await pool.verify(document)
             let report = SignatureVerifier.report(findings, verificationId: UUID(), requestId: UUID())
             let hashed: [UInt8] = switch document {
             case .pdf(let file): file

@@ -5,14 +5,20 @@ import Logging
 import PostgresNIO
 import ServiceKit
 
-/// Consumes `signing.verify`: checks the document's signatures and publishes `verification.v1` on
-/// `ioffice.events` (routing key `signing.verified`) through the outbox, with the report stored in the
-/// same transaction. A request that is not a valid `verify-request.v1` goes to the dead-letter queue;
-/// a document whose signatures do not hold is a normal `failed` report.
-struct VerifyRequestHandler: MessageHandler {
-    let verifier: SignatureVerifier
+/// Consumes `signing.verify`: checks the document's signatures (on the verification pool, before any
+/// transaction opens) and publishes `verification.v1` on `ioffice.events` (routing key
+/// `signing.verified`) through the outbox, with the report stored in the same transaction. A request
+/// that is not a valid `verify-request.v1` goes to the dead-letter queue; a document whose signatures
+/// do not hold is a normal `failed` report.
+struct VerifyRequestHandler: PreparingMessageHandler {
+    let pool: VerificationPool
 
-    func handle(_ message: IncomingMessage, connection: PostgresConnection, logger: Logger) async throws {
+    struct Prepared: Sendable {
+        var request: VerifyRequestV1
+        var report: VerificationV1
+    }
+
+    func prepare(_ message: IncomingMessage, logger: Logger) async throws -> Prepared {
         let request: VerifyRequestV1
         do {
             request = try VerifyRequestV1.decode(message.body)
@@ -27,11 +33,15 @@ struct VerifyRequestHandler: MessageHandler {
                 throw MessageRejected("document.sha256 không khớp với nội dung gửi kèm")
             }
             let signature = request.signature.flatMap { Data(base64Encoded: $0) }.map(Array.init)
-            findings = verifier.verify(signature.map { .detached(document: document, signature: $0) } ?? .pdf(document))
+            findings = try await pool.verify(signature.map { .detached(document: document, signature: $0) } ?? .pdf(document))
         } else {
             findings = [SignatureFinding(coversWholeDocument: false, reasons: [.unsupportedReference])]
         }
-        let report = SignatureVerifier.report(findings, verificationId: UUID(), requestId: request.requestId)
+        return Prepared(request: request, report: SignatureVerifier.report(findings, verificationId: UUID(), requestId: request.requestId))
+    }
+
+    func handle(_ message: IncomingMessage, prepared: Prepared, connection: PostgresConnection, logger: Logger) async throws {
+        let (request, report) = (prepared.request, prepared.report)
         try await VerificationStore.insert(
             report, documentSHA256: request.document.sha256.lowercased(), requestedBy: message.properties.appID, on: connection,
             logger: logger)

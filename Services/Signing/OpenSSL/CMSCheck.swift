@@ -1,27 +1,29 @@
 import COpenSSL
 import Foundation
 
-/// A detached CMS signature checked with OpenSSL: the signature, then the signer's certificate
-/// (chain to a trust anchor at the claimed signing time, key usage, revocation).
+/// A detached CMS signature checked with OpenSSL: every signer's signature, then its certificate (key
+/// purposes, the chain to a trust anchor and the revocation of every certificate below it) at the time
+/// of a verified signature timestamp, or else now. One finding per signer.
 enum CMSCheck {
-    static func verify(signature: [UInt8], content: [UInt8], trust: Trust) -> SignatureFinding {
+    static func verify(signature: [UInt8], content: [UInt8], trust: Trust) -> [SignatureFinding] {
         verify(signature: signature, in: content, ranges: [0..<content.count], trust: trust)
     }
 
     /// Over the bytes of `file` in `ranges` (one or two), read in place; with the `parsed` signature and
-    /// its `digest` when the caller already hashed those bytes.
+    /// its `digest` when the caller already hashed those bytes. `claimedTime` is the signing time the
+    /// container claims (a PDF's `/M`), used where the CMS has no signingTime attribute.
     static func verify(
         signature: [UInt8], in file: [UInt8], ranges: [Range<Int>], parsed: ParsedCMS? = nil, digest: SharedPrefixDigests.Digest? = nil,
-        trust: Trust
-    ) -> SignatureFinding {
-        var report = ioffice_signer_report()
-        defer { ioffice_signer_report_free(&report) }
+        claimedTime: Int? = nil, trust: Trust
+    ) -> [SignatureFinding] {
+        var report = ioffice_cms_report()
+        defer { ioffice_cms_report_free(&report) }
         if let parsed, let digest {
             digest.value.withUnsafeBufferPointer { value in
                 ioffice_verify_cms_digest(parsed.handle, digest.algorithm, value.baseAddress, value.count, trust.handle, &report)
             }
-            guard Int32(report.status) == Int32(IOFFICE_CMS_NEEDS_CONTENT) else { return finding(from: report) }
-            ioffice_signer_report_free(&report)
+            guard Int32(report.status) == Int32(IOFFICE_CMS_NEEDS_CONTENT) else { return findings(from: report, claimedTime: claimedTime) }
+            ioffice_cms_report_free(&report)
         }
         let first = ranges.first ?? 0..<0
         let second = ranges.count > 1 ? ranges[1] : 0..<0
@@ -33,10 +35,17 @@ enum CMSCheck {
                     second.count, trust.handle, &report)
             }
         }
-        return finding(from: report)
+        return findings(from: report, claimedTime: claimedTime)
     }
 
-    static func finding(from report: ioffice_signer_report) -> SignatureFinding {
+    static func findings(from report: ioffice_cms_report, claimedTime: Int?) -> [SignatureFinding] {
+        guard Int32(report.status) == Int32(IOFFICE_CMS_OK), report.count > 0, let signers = report.signers else {
+            return [SignatureFinding(reasons: [.malformed])]
+        }
+        return (0..<Int(report.count)).map { finding(from: signers[$0], claimedTime: claimedTime) }
+    }
+
+    static func finding(from report: ioffice_signer_report, claimedTime: Int?) -> SignatureFinding {
         var finding = SignatureFinding()
         finding.signerSubject = report.subject.map { String(cString: $0) } ?? ""
         finding.serialNumber = report.serial.map { String(cString: $0) } ?? ""
@@ -52,39 +61,50 @@ enum CMSCheck {
             finding.reasons.append(.malformed)
             return finding
         }
-        if report.has_signing_time != 0 {
-            finding.signingTime = Date(timeIntervalSince1970: TimeInterval(report.signing_time))
+        let timestamped = Int32(report.timestamp) == Int32(IOFFICE_TIMESTAMP_VALID)
+        let claimed = report.has_signing_time != 0 ? Int(report.signing_time) : claimedTime
+        finding.validatedAt = Date(timeIntervalSince1970: TimeInterval(report.validated_at))
+        if timestamped {
+            finding.signingTime = Date(timeIntervalSince1970: TimeInterval(report.timestamp_time))
+            finding.timestampAuthority = report.timestamp_authority.map { String(cString: $0) }
+        } else if let claimed {
+            finding.signingTime = Date(timeIntervalSince1970: TimeInterval(claimed))
             finding.reasons.append(.signingTimeClaimed)
         } else {
             finding.reasons.append(.signingTimeMissing)
         }
+        if Int32(report.timestamp) == Int32(IOFFICE_TIMESTAMP_INVALID) { finding.reasons.append(.timestampInvalid) }
         if report.key_usage_ok == 0 { finding.reasons.append(.keyUsage) }
+        if report.extended_key_usage_ok == 0 { finding.reasons.append(.extendedKeyUsage) }
         finding.validAtSigningTime = report.chain_ok != 0
-        if report.chain_ok == 0 { finding.reasons.append(chainReason(report.chain_error)) }
+        if report.chain_ok == 0 { finding.reasons.append(chainReason(report.chain_error, timestamped: timestamped)) }
         switch Int32(report.revocation) {
         case Int32(IOFFICE_REVOCATION_GOOD):
             finding.revocation = .good
         case Int32(IOFFICE_REVOCATION_REVOKED):
             let at = Date(timeIntervalSince1970: TimeInterval(report.revoked_at))
-            finding.revocation = .revoked(at: at, reason: CRLReason.name(Int(report.revoked_reason)))
+            finding.revocation = .revoked(
+                at: at, reason: CRLReason.name(Int(report.revoked_reason)), certificate: report.revoked_subject.map { String(cString: $0) })
+            // Revoked after a proven signing time: the signature was made while the certificate held.
             if let signed = finding.signingTime, at > signed {
-                finding.reasons.append(.revokedAfterSigning)
+                if !timestamped { finding.reasons.append(.revokedAfterSigning) }
             } else {
                 finding.reasons.append(.revoked)
             }
         default:
             finding.revocation = .unknown
-            finding.reasons.append(.noRevocationData)
+            finding.reasons.append(report.revocation_stale != 0 ? .revocationStale : .noRevocationData)
         }
         return finding
     }
 
-    static func chainReason(_ error: Int32) -> ReasonCode {
+    static func chainReason(_ error: Int32, timestamped: Bool) -> ReasonCode {
         switch error {
         case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT, X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN,
             X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT, X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
             .untrustedRoot
-        case X509_V_ERR_CERT_HAS_EXPIRED, X509_V_ERR_CERT_NOT_YET_VALID: .expiredAtSigning
+        case X509_V_ERR_CERT_HAS_EXPIRED: timestamped ? .expiredAtSigning : .expired
+        case X509_V_ERR_CERT_NOT_YET_VALID: .expiredAtSigning
         default: .chainInvalid
         }
     }

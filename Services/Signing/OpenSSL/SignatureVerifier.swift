@@ -13,27 +13,32 @@ struct SignatureVerifier: Sendable {
         let current = trust.current()
         switch document {
         case .detached(let content, let signature):
-            return [CMSCheck.verify(signature: SignedDocument.der(fromSignature: signature), content: content, trust: current)]
+            return CMSCheck.verify(signature: SignedDocument.der(fromSignature: signature), content: content, trust: current)
         case .pdf(let file):
             let found: PDFSignatureScanner.Finding
             do {
                 found = try PDFSignatureScanner.scan(file)
             } catch {
+                if case .tooComplex = error { return [SignatureFinding(coversWholeDocument: false, reasons: [.tooComplex])] }
                 return [SignatureFinding(coversWholeDocument: false, reasons: [.malformed])]
             }
             let signatures = found.fields.map { ParsedCMS($0.contents) }
             let digests = SharedPrefixDigests.compute(found.fields, signatures: signatures, in: file)
-            var findings = found.fields.indices.map { index in
+            var findings = found.fields.indices.flatMap { index in
                 let field = found.fields[index]
                 let r = field.byteRange
-                var finding = CMSCheck.verify(
+                return CMSCheck.verify(
                     signature: field.contents, in: file, ranges: [r[0]..<r[0] + r[1], r[2]..<r[2] + r[3]], parsed: signatures[index],
-                    digest: digests[index], trust: current)
-                finding.byteRanges = [[field.byteRange[0], field.byteRange[1]], [field.byteRange[2], field.byteRange[3]]]
-                finding.coversWholeDocument = field.coversWholeFile
-                if !Self.supportedSubFilters.contains(field.subFilter) { finding.reasons.append(.unsupportedSubFilter) }
-                if !field.laterChanges.isEmpty { finding.reasons.append(.modifiedAfterSigning) }
-                return finding
+                    digest: digests[index], claimedTime: field.claimedTime, trust: current
+                ).map { signer in
+                    var finding = signer
+                    finding.byteRanges = [[r[0], r[1]], [r[2], r[3]]]
+                    finding.coversWholeDocument = field.coversWholeFile
+                    if !Self.supportedSubFilters.contains(field.subFilter) { finding.reasons.append(.unsupportedSubFilter) }
+                    if !field.laterChanges.isEmpty { finding.reasons.append(.modifiedAfterSigning) }
+                    finding.laterChanges = field.laterChanges
+                    return finding
+                }
             }
             findings += found.malformed.map { _ in SignatureFinding(coversWholeDocument: false, reasons: [.byteRangeInvalid]) }
             if findings.isEmpty { findings = [SignatureFinding(coversWholeDocument: false, reasons: [.noSignatures])] }
@@ -51,14 +56,16 @@ struct SignatureVerifier: Sendable {
                     signerSubject: finding.signerSubject, serialNumber: finding.serialNumber, chain: finding.chain,
                     coversWholeDocument: finding.coversWholeDocument, byteRanges: finding.byteRanges, signingTime: finding.signingTime,
                     validAtSigningTime: finding.validAtSigningTime, revocation: revocation(finding.revocation),
-                    reasonCodes: finding.reasons.map(\.rawValue), message: finding.message)
+                    reasonCodes: finding.reasons.map(\.rawValue), message: finding.message, validatedAt: finding.validatedAt,
+                    timeSource: finding.validatedAt == nil ? nil : finding.timestampAuthority == nil ? .currentTime : .timestamp,
+                    timestampAuthority: finding.timestampAuthority)
             })
     }
 
     static func revocation(_ state: SignatureFinding.Revocation) -> VerificationV1.Revocation {
         switch state {
         case .good: .init(state: .good)
-        case .revoked(let at, let reason): .init(state: .revoked, revokedAt: at, reason: reason)
+        case .revoked(let at, let reason, let certificate): .init(state: .revoked, revokedAt: at, reason: reason, certificate: certificate)
         case .unknown: .init(state: .unknown)
         }
     }

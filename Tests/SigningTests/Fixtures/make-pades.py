@@ -1,0 +1,30 @@
+"""Signs with pyHanko, the reference implementation, from make-fixtures.sh's work folder: the agency's
+PAdES seal (ETSI.CAdES.detached: no signingTime in the CMS, the time in /M) over the person's
+signature, the ordinary Decree 30 case; and an expired signer's signature carrying an RFC 3161
+signature timestamp from 2025-03-01, inside the certificate's validity."""
+import datetime
+import sys
+
+from pyhanko.keys import load_cert_from_pemder, load_private_key_from_pemder
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.sign import fields, signers
+from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+OUT = sys.argv[1]
+
+
+def sign(source, target, who, field, subfilter, timestamper=None):
+    signer = signers.SimpleSigner.load(who + ".key", who + ".pem", ca_chain_files=("intermediate.pem",))
+    meta = signers.PdfSignatureMetadata(field_name=field, subfilter=subfilter, md_algorithm="sha256")
+    with open(source, "rb") as inf, open(target, "wb") as out:
+        signers.sign_pdf(IncrementalPdfFileWriter(inf), meta, signer=signer, timestamper=timestamper, output=out)
+
+
+sign(f"{OUT}/one-signature.pdf", f"{OUT}/signer-then-seal.pdf", "agency", "Seal", fields.SigSeedSubFilter.PADES)
+authority = DummyTimeStamper(
+    tsa_cert=load_cert_from_pemder("tsa.pem"), tsa_key=load_private_key_from_pemder("tsa.key", None),
+    certs_to_embed=SimpleCertificateStore.from_certs([load_cert_from_pemder("intermediate.pem")]),
+    fixed_dt=datetime.datetime(2025, 3, 1, 9, 0, tzinfo=datetime.timezone.utc))
+sign(f"{OUT}/unsigned.pdf", f"{OUT}/expired-timestamped.pdf", "expired", "Signer", fields.SigSeedSubFilter.ADOBE_PKCS7_DETACHED,
+     timestamper=authority)
