@@ -282,58 +282,98 @@ static void check_chain(const ioffice_trust *trust, X509 *certificate, STACK_OF(
     ERR_clear_error();
 }
 
-/* The signer's signature timestamp (RFC 3161, unsigned attribute id-aa-timeStampToken): the token's
-   own CMS signature, its imprint over this signer's signature value, and its TSA's certificate (for
-   time stamping, chained to a trust anchor now). */
-static void check_timestamp(CMS_SignerInfo *signer, const ioffice_trust *trust, ioffice_signer_report *report) {
-    int index = CMS_unsigned_get_attr_by_NID(signer, NID_id_smime_aa_timeStampToken, -1);
-    if (index < 0) return;
-    report->timestamp = IOFFICE_TIMESTAMP_INVALID;
-    ASN1_TYPE *value = X509_ATTRIBUTE_get0_type(CMS_unsigned_get_attr(signer, index), 0);
-    if (!value || value->type != V_ASN1_SEQUENCE || !value->value.sequence) return;
-    CMS_ContentInfo *token = read_cms_bytes(value->value.sequence->data, (size_t)value->value.sequence->length);
-    if (!token) return;
+/* An RFC 3161 token (a CMS over a TSTInfo): its own signature, the TSA certificate (for time stamping
+   only, chained to a trust anchor now, not revoked) into `tsa`, and its TSTInfo; NULL when any fails. */
+static TS_TST_INFO *verified_token(const unsigned char *data, size_t length, const ioffice_trust *trust, ioffice_signer_report *tsa) {
+    CMS_ContentInfo *token = read_cms_bytes(data, length);
+    if (!token) return NULL;
     BIO *content = BIO_new(BIO_s_mem());
     STACK_OF(CMS_SignerInfo) *signers = CMS_get0_SignerInfos(token);
     TS_TST_INFO *info = NULL;
     if (content && OBJ_obj2nid(CMS_get0_eContentType(token)) == NID_id_smime_ct_TSTInfo && signers && sk_CMS_SignerInfo_num(signers) == 1 &&
         CMS_verify(token, NULL, NULL, NULL, content, CMS_NO_SIGNER_CERT_VERIFY | CMS_BINARY) == 1) {
-        const unsigned char *data = NULL;
-        long length = BIO_get_mem_data(content, (char **)&data);
-        info = d2i_TS_TST_INFO(NULL, &data, length);
+        const unsigned char *bytes = NULL;
+        long count = BIO_get_mem_data(content, (char **)&bytes);
+        info = d2i_TS_TST_INFO(NULL, &bytes, count);
     }
     X509 *authority = NULL;
     if (info) CMS_SignerInfo_get0_algs(sk_CMS_SignerInfo_value(signers, 0), NULL, &authority, NULL, NULL);
-    if (info && authority && (X509_get_extended_key_usage(authority) & XKU_TIMESTAMP) && X509_get_extended_key_usage(authority) != UINT32_MAX) {
-        /* The imprint: the token's digest of this signer's signature value. */
-        TS_MSG_IMPRINT *imprint = TS_TST_INFO_get_msg_imprint(info);
-        const ASN1_OBJECT *algorithm = NULL;
-        X509_ALGOR_get0(&algorithm, NULL, NULL, TS_MSG_IMPRINT_get_algo(imprint));
-        const EVP_MD *md = algorithm ? EVP_get_digestbyobj(algorithm) : NULL;
-        ASN1_OCTET_STRING *signature = CMS_SignerInfo_get0_signature(signer);
-        ASN1_OCTET_STRING *expected = TS_MSG_IMPRINT_get_msg(imprint);
-        unsigned char digest[EVP_MAX_MD_SIZE];
-        unsigned int digest_length = 0;
-        int imprint_ok = md && signature && expected &&
-                         EVP_Digest(ASN1_STRING_get0_data(signature), (size_t)ASN1_STRING_length(signature), digest, &digest_length, md, NULL) == 1 &&
-                         (int)digest_length == ASN1_STRING_length(expected) &&
-                         CRYPTO_memcmp(digest, ASN1_STRING_get0_data(expected), digest_length) == 0;
-        ioffice_signer_report tsa;
-        memset(&tsa, 0, sizeof tsa);
+    uint32_t purposes = authority ? X509_get_extended_key_usage(authority) : 0;
+    if (info && authority && purposes != UINT32_MAX && (purposes & XKU_TIMESTAMP)) {
+        tsa->subject = name_string(X509_get_subject_name(authority));
         STACK_OF(X509) *embedded = CMS_get1_certs(token);
-        if (imprint_ok) check_chain(trust, authority, embedded, time(NULL), &tsa);
+        check_chain(trust, authority, embedded, time(NULL), tsa);
         sk_X509_pop_free(embedded, X509_free);
-        if (imprint_ok && tsa.chain_ok && tsa.revocation != IOFFICE_REVOCATION_REVOKED) {
-            report->timestamp = IOFFICE_TIMESTAMP_VALID;
-            report->timestamp_time = unix_time(TS_TST_INFO_get_time(info));
-            report->timestamp_authority = name_string(X509_get_subject_name(authority));
-        }
-        ioffice_signer_report_free(&tsa);
     }
-    TS_TST_INFO_free(info);
+    if (!tsa->chain_ok || tsa->revocation == IOFFICE_REVOCATION_REVOKED) {
+        TS_TST_INFO_free(info);
+        info = NULL;
+    }
     BIO_free(content);
     CMS_ContentInfo_free(token);
     ERR_clear_error();
+    return info;
+}
+
+/* Whether the token's imprint is the digest, with its algorithm, of `first` then `second`. */
+static int imprint_matches(TS_TST_INFO *info, const unsigned char *first, size_t first_length, const unsigned char *second,
+                           size_t second_length) {
+    TS_MSG_IMPRINT *imprint = TS_TST_INFO_get_msg_imprint(info);
+    const ASN1_OBJECT *algorithm = NULL;
+    X509_ALGOR_get0(&algorithm, NULL, NULL, TS_MSG_IMPRINT_get_algo(imprint));
+    const EVP_MD *md = algorithm ? EVP_get_digestbyobj(algorithm) : NULL;
+    ASN1_OCTET_STRING *expected = TS_MSG_IMPRINT_get_msg(imprint);
+    EVP_MD_CTX *context = md && expected ? EVP_MD_CTX_new() : NULL;
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int digest_length = 0;
+    int ok = context && EVP_DigestInit_ex(context, md, NULL) == 1 && EVP_DigestUpdate(context, first, first_length) == 1 &&
+             (second_length == 0 || EVP_DigestUpdate(context, second, second_length) == 1) &&
+             EVP_DigestFinal_ex(context, digest, &digest_length) == 1 && (int)digest_length == ASN1_STRING_length(expected) &&
+             CRYPTO_memcmp(digest, ASN1_STRING_get0_data(expected), digest_length) == 0;
+    EVP_MD_CTX_free(context);
+    return ok;
+}
+
+/* The signer's signature timestamp (unsigned attribute id-aa-timeStampToken), over its signature value. */
+static void check_timestamp(CMS_SignerInfo *signer, const ioffice_trust *trust, ioffice_signer_report *report) {
+    int index = CMS_unsigned_get_attr_by_NID(signer, NID_id_smime_aa_timeStampToken, -1);
+    if (index < 0) return;
+    report->timestamp = IOFFICE_TIMESTAMP_INVALID;
+    ASN1_TYPE *value = X509_ATTRIBUTE_get0_type(CMS_unsigned_get_attr(signer, index), 0);
+    ASN1_OCTET_STRING *signature = CMS_SignerInfo_get0_signature(signer);
+    if (!value || value->type != V_ASN1_SEQUENCE || !value->value.sequence || !signature) return;
+    ioffice_signer_report tsa;
+    memset(&tsa, 0, sizeof tsa);
+    TS_TST_INFO *info = verified_token(value->value.sequence->data, (size_t)value->value.sequence->length, trust, &tsa);
+    if (info && imprint_matches(info, ASN1_STRING_get0_data(signature), (size_t)ASN1_STRING_length(signature), NULL, 0)) {
+        report->timestamp = IOFFICE_TIMESTAMP_VALID;
+        report->timestamp_time = unix_time(TS_TST_INFO_get_time(info));
+        report->timestamp_authority = tsa.subject ? strdup(tsa.subject) : NULL;
+    }
+    TS_TST_INFO_free(info);
+    ioffice_signer_report_free(&tsa);
+}
+
+void ioffice_verify_document_timestamp(const unsigned char *token, size_t token_length, const unsigned char *first, size_t first_length,
+                                       const unsigned char *second, size_t second_length, const ioffice_trust *trust,
+                                       ioffice_signer_report *report) {
+    memset(report, 0, sizeof *report);
+    report->revoked_reason = -1;
+    report->key_usage_ok = 1;
+    report->extended_key_usage_ok = 1;
+    report->validated_at = (int64_t)time(NULL);
+    TS_TST_INFO *info = verified_token(token, token_length, trust, report);
+    if (!info) {
+        /* A TSA that does not chain, or is revoked: those reasons say why. Otherwise the token is bad. */
+        int authority_reason = report->subject && (!report->chain_ok || report->revocation == IOFFICE_REVOCATION_REVOKED);
+        report->status = authority_reason ? IOFFICE_CMS_OK : IOFFICE_CMS_BAD_SIGNATURE;
+        return;
+    }
+    report->status = imprint_matches(info, first, first_length, second, second_length) ? IOFFICE_CMS_OK : IOFFICE_CMS_DIGEST_MISMATCH;
+    report->timestamp = IOFFICE_TIMESTAMP_VALID;
+    report->timestamp_time = unix_time(TS_TST_INFO_get_time(info));
+    report->timestamp_authority = report->subject ? strdup(report->subject) : NULL;
+    TS_TST_INFO_free(info);
 }
 
 /* Reads `bio` to its end, through whatever digest BIOs sit in front of it. */
@@ -373,7 +413,7 @@ static int open_report(CMS_ContentInfo *cms, ioffice_cms_report *report) {
 
 /* Everything about one signer but its signature: certificate facts, timestamp, chain, revocation. */
 static void check_signer(CMS_ContentInfo *cms, CMS_SignerInfo *signer, STACK_OF(X509) *embedded, const ioffice_trust *trust,
-                         ioffice_signer_report *report) {
+                         int64_t proven_time, ioffice_signer_report *report) {
     report->revocation = IOFFICE_REVOCATION_UNKNOWN;
     report->revoked_reason = -1;
     X509 *certificate = NULL;
@@ -397,14 +437,16 @@ static void check_signer(CMS_ContentInfo *cms, CMS_SignerInfo *signer, STACK_OF(
     report->key_usage_ok = (usage & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION)) != 0;
     report->extended_key_usage_ok = extended_key_usage_ok(certificate);
     check_timestamp(signer, trust, report);
-    report->validated_at = report->timestamp == IOFFICE_TIMESTAMP_VALID ? report->timestamp_time : (int64_t)time(NULL);
+    report->validated_at = report->timestamp == IOFFICE_TIMESTAMP_VALID ? report->timestamp_time
+                           : proven_time > 0                             ? proven_time
+                                                                         : (int64_t)time(NULL);
     check_chain(trust, certificate, embedded, (time_t)report->validated_at, report);
     (void)cms;
 }
 
 void ioffice_verify_detached_parts(const unsigned char *cms_data, size_t cms_length, const unsigned char *first,
                                    size_t first_length, const unsigned char *second, size_t second_length,
-                                   const ioffice_trust *trust, ioffice_cms_report *report) {
+                                   const ioffice_trust *trust, int64_t proven_time, ioffice_cms_report *report) {
     int sizes_ok = first_length <= (size_t)INT32_MAX && second_length <= (size_t)INT32_MAX;
     CMS_ContentInfo *cms = sizes_ok ? read_cms_bytes(cms_data, cms_length) : NULL;
     if (!open_report(cms, report)) {
@@ -439,7 +481,7 @@ void ioffice_verify_detached_parts(const unsigned char *cms_data, size_t cms_len
     for (int i = 0; i < report->count; i++) {
         CMS_SignerInfo *signer = sk_CMS_SignerInfo_value(signers, i);
         ioffice_signer_report *one = &report->signers[i];
-        check_signer(cms, signer, embedded, trust, one);
+        check_signer(cms, signer, embedded, trust, proven_time, one);
         if (one->status == IOFFICE_CMS_NO_SIGNER) {
             remember_error(one);
             continue;
@@ -504,7 +546,7 @@ int ioffice_cms_digest_nid(const ioffice_cms *handle) {
 }
 
 void ioffice_verify_cms_digest(ioffice_cms *handle, int digest_nid, const unsigned char *digest, size_t digest_length,
-                               const ioffice_trust *trust, ioffice_cms_report *report) {
+                               const ioffice_trust *trust, int64_t proven_time, ioffice_cms_report *report) {
     if (!open_report(handle->cms, report)) return;
     STACK_OF(CMS_SignerInfo) *signers = CMS_get0_SignerInfos(handle->cms);
     /* Without signed attributes, or with another digest, only the content itself can settle a signer. */
@@ -520,7 +562,7 @@ void ioffice_verify_cms_digest(ioffice_cms *handle, int digest_nid, const unsign
     for (int i = 0; i < report->count; i++) {
         CMS_SignerInfo *signer = sk_CMS_SignerInfo_value(signers, i);
         ioffice_signer_report *one = &report->signers[i];
-        check_signer(handle->cms, signer, embedded, trust, one);
+        check_signer(handle->cms, signer, embedded, trust, proven_time, one);
         if (one->status == IOFFICE_CMS_NO_SIGNER) {
             remember_error(one);
             continue;

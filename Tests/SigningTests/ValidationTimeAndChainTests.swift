@@ -47,6 +47,20 @@ struct ValidationTimeAndChainTests {
         #expect(SignatureVerifier.report(findings, verificationId: UUID(), requestId: UUID()).signatures[0].timeSource == .currentTime)
     }
 
+    /// The same backdated signature, then a document timestamp of 2025-03-02 over it (PAdES-LTA's last
+    /// step): that proves the signature existed while the certificate held, so it is judged then.
+    @Test func aLaterDocumentTimestampProvesTheTimeOfTheSignaturesItCovers() throws {
+        let findings = try verify("expired-backdated-document-timestamp.pdf")
+        #expect(Verdict.of(findings) == .passed)
+        #expect(findings.count == 2)
+        let at = try #require(Self.utc.date(from: "2025-03-02T09:00:00Z"))
+        #expect(findings[0].validatedAt == at)
+        #expect(findings[0].timestampAuthority?.contains("Time Stamping Authority") == true)
+        #expect(findings[1].signingTime == at)
+        let report = SignatureVerifier.report(findings, verificationId: UUID(), requestId: UUID())
+        #expect(report.signatures.map(\.timeSource) == [.timestamp, .timestamp])
+    }
+
     /// The token's genTime changed inside the CMS (outside the signed byte ranges): its own signature no
     /// longer holds, so the time is not proven and the expired certificate is judged now.
     @Test func aTamperedTimestampProvesNothing() throws {

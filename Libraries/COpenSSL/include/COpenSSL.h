@@ -87,11 +87,18 @@ typedef struct {
 
 /* Verifies a detached CMS signature (DER) over content given in up to two parts (a PDF's signed byte
    ranges, read without copying): each signer's signature and digest, then its certificate's chain,
-   key purposes and revocation against `trust`, at the present time, or at the time of a valid
-   signature timestamp. Always fills `report`; free it with ioffice_cms_report_free. */
+   key purposes and revocation against `trust`, at the time of a valid signature timestamp, else at
+   `proven_time` (Unix seconds, a later document timestamp's; 0 for none), else now. Always fills
+   `report`; free it with ioffice_cms_report_free. */
 void ioffice_verify_detached_parts(const unsigned char *cms, size_t cms_length, const unsigned char *first,
                                    size_t first_length, const unsigned char *second, size_t second_length,
-                                   const ioffice_trust *trust, ioffice_cms_report *report);
+                                   const ioffice_trust *trust, int64_t proven_time, ioffice_cms_report *report);
+/* A PDF document timestamp (/SubFilter ETSI.RFC3161): the token's signature, its TSA (for time stamping,
+   chained now, not revoked) and its imprint over the signed bytes. `subject` is the TSA's,
+   `timestamp_time` the token's time; free with ioffice_signer_report_free. */
+void ioffice_verify_document_timestamp(const unsigned char *token, size_t token_length, const unsigned char *first, size_t first_length,
+                                       const unsigned char *second, size_t second_length, const ioffice_trust *trust,
+                                       ioffice_signer_report *report);
 void ioffice_cms_report_free(ioffice_cms_report *report);
 
 /* A CMS read once, for the functions below; NULL when it is not CMS/PKCS#7 signed data. */
@@ -104,7 +111,7 @@ int ioffice_cms_digest_nid(const ioffice_cms *cms);
    caller: a PDF's signatures share most of their signed bytes, which are then hashed once. Reports
    IOFFICE_CMS_NEEDS_CONTENT when the digest cannot settle every signer. */
 void ioffice_verify_cms_digest(ioffice_cms *cms, int digest_nid, const unsigned char *digest, size_t digest_length,
-                               const ioffice_trust *trust, ioffice_cms_report *report);
+                               const ioffice_trust *trust, int64_t proven_time, ioffice_cms_report *report);
 
 /* A running message digest that can be copied midway: hash a shared prefix once, then finish each copy
    with its own remainder. */

@@ -15,6 +15,11 @@ struct PDFSignatureField: Equatable, Sendable {
     /// What later revisions changed beyond what signing allows: the objects, for the report.
     var laterChanges: [String]
 
+    /// A document timestamp (`/Type /DocTimeStamp` or `/SubFilter /ETSI.RFC3161`).
+    var isTimestamp: Bool { isDocumentTimestamp || subFilter == "ETSI.RFC3161" }
+    /// Where the signed revision ends.
+    var signedEnd: Int { byteRange[2] + byteRange[3] }
+
     /// The bytes the signature is over.
     func signedBytes(of file: [UInt8]) -> [UInt8] {
         var bytes: [UInt8] = []

@@ -9,20 +9,45 @@ enum CMSCheck {
         verify(signature: signature, in: content, ranges: [0..<content.count], trust: trust)
     }
 
+    /// A PDF document timestamp: the token, its authority, and its imprint over the signed ranges; its
+    /// `signingTime` is the token's time, `timestampAuthority` the authority.
+    static func verifyDocumentTimestamp(token: [UInt8], in file: [UInt8], ranges: [Range<Int>], trust: Trust) -> SignatureFinding {
+        var report = ioffice_signer_report()
+        defer { ioffice_signer_report_free(&report) }
+        let first = ranges.first ?? 0..<0
+        let second = ranges.count > 1 ? ranges[1] : 0..<0
+        token.withUnsafeBufferPointer { cms in
+            file.withUnsafeBufferPointer { data in
+                let base = data.baseAddress
+                ioffice_verify_document_timestamp(
+                    cms.baseAddress, cms.count, base.map { $0 + first.lowerBound }, first.count, base.map { $0 + second.lowerBound },
+                    second.count, trust.handle, &report)
+            }
+        }
+        return finding(from: report, claimedTime: nil)
+    }
+
+    /// The time a valid document timestamp proves, for the signatures it covers.
+    static func proof(from timestamp: SignatureFinding) -> TimeProof? {
+        guard timestamp.weight == .note, let time = timestamp.signingTime, let authority = timestamp.timestampAuthority else { return nil }
+        return TimeProof(time: Int(time.timeIntervalSince1970), authority: authority)
+    }
+
     /// Over the bytes of `file` in `ranges` (one or two), read in place; with the `parsed` signature and
     /// its `digest` when the caller already hashed those bytes. `claimedTime` is the signing time the
     /// container claims (a PDF's `/M`), used where the CMS has no signingTime attribute.
     static func verify(
         signature: [UInt8], in file: [UInt8], ranges: [Range<Int>], parsed: ParsedCMS? = nil, digest: SharedPrefixDigests.Digest? = nil,
-        claimedTime: Int? = nil, trust: Trust
+        claimedTime: Int? = nil, proof: TimeProof? = nil, trust: Trust
     ) -> [SignatureFinding] {
         var report = ioffice_cms_report()
         defer { ioffice_cms_report_free(&report) }
         if let parsed, let digest {
             digest.value.withUnsafeBufferPointer { value in
-                ioffice_verify_cms_digest(parsed.handle, digest.algorithm, value.baseAddress, value.count, trust.handle, &report)
+                ioffice_verify_cms_digest(
+                    parsed.handle, digest.algorithm, value.baseAddress, value.count, trust.handle, Int64(proof?.time ?? 0), &report)
             }
-            guard Int32(report.status) == Int32(IOFFICE_CMS_NEEDS_CONTENT) else { return findings(from: report, claimedTime: claimedTime) }
+            guard Int32(report.status) == Int32(IOFFICE_CMS_NEEDS_CONTENT) else { return findings(from: report, claimedTime: claimedTime, proof: proof) }
             ioffice_cms_report_free(&report)
         }
         let first = ranges.first ?? 0..<0
@@ -32,20 +57,26 @@ enum CMSCheck {
                 let base = data.baseAddress
                 ioffice_verify_detached_parts(
                     cms.baseAddress, cms.count, base.map { $0 + first.lowerBound }, first.count, base.map { $0 + second.lowerBound },
-                    second.count, trust.handle, &report)
+                    second.count, trust.handle, Int64(proof?.time ?? 0), &report)
             }
         }
-        return findings(from: report, claimedTime: claimedTime)
+        return findings(from: report, claimedTime: claimedTime, proof: proof)
     }
 
-    static func findings(from report: ioffice_cms_report, claimedTime: Int?) -> [SignatureFinding] {
+    /// A later document timestamp over a signature: the time it proves the signature existed by.
+    struct TimeProof: Sendable {
+        var time: Int
+        var authority: String
+    }
+
+    static func findings(from report: ioffice_cms_report, claimedTime: Int?, proof: TimeProof?) -> [SignatureFinding] {
         guard Int32(report.status) == Int32(IOFFICE_CMS_OK), report.count > 0, let signers = report.signers else {
             return [SignatureFinding(reasons: [.malformed])]
         }
-        return (0..<Int(report.count)).map { finding(from: signers[$0], claimedTime: claimedTime) }
+        return (0..<Int(report.count)).map { finding(from: signers[$0], claimedTime: claimedTime, proof: proof) }
     }
 
-    static func finding(from report: ioffice_signer_report, claimedTime: Int?) -> SignatureFinding {
+    static func finding(from report: ioffice_signer_report, claimedTime: Int?, proof: TimeProof? = nil) -> SignatureFinding {
         var finding = SignatureFinding()
         finding.signerSubject = report.subject.map { String(cString: $0) } ?? ""
         finding.serialNumber = report.serial.map { String(cString: $0) } ?? ""
@@ -61,10 +92,13 @@ enum CMSCheck {
             finding.reasons.append(.malformed)
             return finding
         }
-        let timestamped = Int32(report.timestamp) == Int32(IOFFICE_TIMESTAMP_VALID)
+        let ownTimestamp = Int32(report.timestamp) == Int32(IOFFICE_TIMESTAMP_VALID)
+        let proven = !ownTimestamp && proof.map { Int64($0.time) == report.validated_at } == true
+        let timestamped = ownTimestamp || proven
         let claimed = report.has_signing_time != 0 ? Int(report.signing_time) : claimedTime
         finding.validatedAt = Date(timeIntervalSince1970: TimeInterval(report.validated_at))
-        if timestamped {
+        if proven { finding.timestampAuthority = proof?.authority }
+        if ownTimestamp {
             finding.signingTime = Date(timeIntervalSince1970: TimeInterval(report.timestamp_time))
             finding.timestampAuthority = report.timestamp_authority.map { String(cString: $0) }
         } else if let claimed {
@@ -85,9 +119,10 @@ enum CMSCheck {
             let at = Date(timeIntervalSince1970: TimeInterval(report.revoked_at))
             finding.revocation = .revoked(
                 at: at, reason: CRLReason.name(Int(report.revoked_reason)), certificate: report.revoked_subject.map { String(cString: $0) })
-            // Revoked after a proven signing time: the signature was made while the certificate held.
-            if let signed = finding.signingTime, at > signed {
-                if !timestamped { finding.reasons.append(.revokedAfterSigning) }
+            // Revoked after a proven time: the signature was made while the certificate held.
+            if timestamped, let validated = finding.validatedAt, at > validated {
+            } else if !timestamped, let signed = finding.signingTime, at > signed {
+                finding.reasons.append(.revokedAfterSigning)
             } else {
                 finding.reasons.append(.revoked)
             }

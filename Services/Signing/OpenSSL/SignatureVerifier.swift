@@ -7,7 +7,7 @@ import Foundation
 struct SignatureVerifier: Sendable {
     let trust: TrustStore
 
-    static let supportedSubFilters: Set<String> = ["adbe.pkcs7.detached", "ETSI.CAdES.detached"]
+    static let supportedSubFilters: Set<String> = ["adbe.pkcs7.detached", "ETSI.CAdES.detached", "ETSI.RFC3161"]
 
     func verify(_ document: SignedDocument) -> [SignatureFinding] {
         let current = trust.current()
@@ -24,14 +24,30 @@ struct SignatureVerifier: Sendable {
             }
             let signatures = found.fields.map { ParsedCMS($0.contents) }
             let digests = SharedPrefixDigests.compute(found.fields, signatures: signatures, in: file)
-            var findings = found.fields.indices.flatMap { index in
-                let field = found.fields[index]
+            func ranges(_ field: PDFSignatureField) -> [Range<Int>] {
                 let r = field.byteRange
-                return CMSCheck.verify(
-                    signature: field.contents, in: file, ranges: [r[0]..<r[0] + r[1], r[2]..<r[2] + r[3]], parsed: signatures[index],
-                    digest: digests[index], claimedTime: field.claimedTime, trust: current
-                ).map { signer in
+                return [r[0]..<r[0] + r[1], r[2]..<r[2] + r[3]]
+            }
+            // Document timestamps first: a valid one proves the time of the signatures it covers.
+            let timestamps = found.fields.indices.filter { found.fields[$0].isTimestamp }.map { index in
+                (index, CMSCheck.verifyDocumentTimestamp(token: found.fields[index].contents, in: file, ranges: ranges(found.fields[index]), trust: current))
+            }
+            var findings = found.fields.indices.flatMap { index -> [SignatureFinding] in
+                let field = found.fields[index]
+                let checked: [SignatureFinding]
+                if let timestamp = timestamps.first(where: { $0.0 == index }) {
+                    checked = [timestamp.1]
+                } else {
+                    // The earliest valid document timestamp whose revision contains this signature.
+                    let proof = timestamps.filter { found.fields[$0.0].signedEnd > field.signedEnd }.compactMap { CMSCheck.proof(from: $0.1) }
+                        .min { $0.time < $1.time }
+                    checked = CMSCheck.verify(
+                        signature: field.contents, in: file, ranges: ranges(field), parsed: signatures[index], digest: digests[index],
+                        claimedTime: field.claimedTime, proof: proof, trust: current)
+                }
+                return checked.map { signer in
                     var finding = signer
+                    let r = field.byteRange
                     finding.byteRanges = [[r[0], r[1]], [r[2], r[3]]]
                     finding.coversWholeDocument = field.coversWholeFile
                     if !Self.supportedSubFilters.contains(field.subFilter) { finding.reasons.append(.unsupportedSubFilter) }

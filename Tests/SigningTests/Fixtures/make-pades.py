@@ -1,7 +1,8 @@
 """Signs with pyHanko, the reference implementation, from make-fixtures.sh's work folder: the agency's
 PAdES seal (ETSI.CAdES.detached: no signingTime in the CMS, the time in /M) over the person's
-signature, the ordinary Decree 30 case; and an expired signer's signature carrying an RFC 3161
-signature timestamp from 2025-03-01, inside the certificate's validity."""
+signature, the ordinary Decree 30 case; an expired signer's signature carrying an RFC 3161 signature
+timestamp from 2025-03-01, inside the certificate's validity; and document timestamps (PAdES-LTA's
+last step) over the seal, and over the expired signer's backdated signature (2025-03-02)."""
 import datetime
 import sys
 
@@ -22,9 +23,18 @@ def sign(source, target, who, field, subfilter, timestamper=None):
 
 
 sign(f"{OUT}/one-signature.pdf", f"{OUT}/signer-then-seal.pdf", "agency", "Seal", fields.SigSeedSubFilter.PADES)
-authority = DummyTimeStamper(
-    tsa_cert=load_cert_from_pemder("tsa.pem"), tsa_key=load_private_key_from_pemder("tsa.key", None),
-    certs_to_embed=SimpleCertificateStore.from_certs([load_cert_from_pemder("intermediate.pem")]),
-    fixed_dt=datetime.datetime(2025, 3, 1, 9, 0, tzinfo=datetime.timezone.utc))
+def authority(year, month, day, hour=9):
+    return DummyTimeStamper(
+        tsa_cert=load_cert_from_pemder("tsa.pem"), tsa_key=load_private_key_from_pemder("tsa.key", None),
+        certs_to_embed=SimpleCertificateStore.from_certs([load_cert_from_pemder("intermediate.pem")]),
+        fixed_dt=datetime.datetime(year, month, day, hour, 0, tzinfo=datetime.timezone.utc))
+
+
+def timestamp(source, target, stamper):
+    with open(source, "rb") as inf, open(target, "wb") as out:
+        signers.PdfTimeStamper(stamper).timestamp_pdf(IncrementalPdfFileWriter(inf), md_algorithm="sha256", output=out)
+
 sign(f"{OUT}/unsigned.pdf", f"{OUT}/expired-timestamped.pdf", "expired", "Signer", fields.SigSeedSubFilter.ADOBE_PKCS7_DETACHED,
-     timestamper=authority)
+     timestamper=authority(2025, 3, 1))
+timestamp(f"{OUT}/signer-then-seal.pdf", f"{OUT}/seal-then-document-timestamp.pdf", authority(2026, 11, 2))
+timestamp(f"{OUT}/expired-backdated.pdf", f"{OUT}/expired-backdated-document-timestamp.pdf", authority(2025, 3, 2))

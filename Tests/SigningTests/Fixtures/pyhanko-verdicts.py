@@ -4,8 +4,9 @@ to pyhanko-verdicts.json: per signature whether it is intact, valid, trusted, re
 revisions did (pyHanko's modification level, DocMDP), and its bottom line. Revocation mode "require":
 every certificate needs revocation data (our certificates name no CRL distribution point, and in
 "hard-fail" pyHanko would then skip the check). A signature with a trusted signature timestamp is
-judged again at the timestamp's time (`bottom_line_at_timestamp`), the rule our verifier follows;
-pyHanko's basic validation judges at the present time only."""
+judged again at the timestamp's time (`bottom_line_at_timestamp`), and a signature that a later
+trusted document timestamp covers at that one's time: the rule our verifier follows; pyHanko's basic
+validation judges at the present time only."""
 import glob
 import json
 import os
@@ -14,7 +15,7 @@ import sys
 from asn1crypto import pem
 from pyhanko.keys import load_cert_from_pemder
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timestamp
 from pyhanko_certvalidator import ValidationContext
 
 OUT = sys.argv[1]
@@ -42,12 +43,31 @@ for path in sorted(glob.glob(f"{OUT}/*.pdf")):
     try:
         with open(path, "rb") as f:
             reader = PdfFileReader(f, strict=False)
-            for embedded in reader.embedded_signatures:
+            embedded_all = reader.embedded_signatures
+            # The earliest trusted document timestamp after each signature.
+            stamps = []
+            for embedded in embedded_all:
+                if embedded.sig_object_type == "/DocTimeStamp":
+                    status = validate_pdf_timestamp(embedded, context())
+                    if status.intact and status.valid and status.trusted:
+                        stamps.append((embedded.signed_revision, status.timestamp))
+            for embedded in embedded_all:
                 try:
+                    if embedded.sig_object_type == "/DocTimeStamp":
+                        status = validate_pdf_timestamp(embedded, context())
+                        signatures.append({"field": embedded.field_name, "document_timestamp": str(status.timestamp),
+                                           "intact": status.intact, "valid": status.valid, "trusted": status.trusted,
+                                           "bottom_line": bool(status.intact and status.valid and status.trusted)})
+                        continue
                     status = validate_pdf_signature(embedded, context(), ts_validation_context=context())
                     at_timestamp = None
+                    later = [moment for revision, moment in stamps if revision > embedded.signed_revision]
+                    moment = None
                     if status.timestamp_validity and status.timestamp_validity.trusted:
                         moment = status.timestamp_validity.timestamp
+                    elif later:
+                        moment = min(later)
+                    if moment is not None:
                         at_timestamp = validate_pdf_signature(
                             embedded, context(moment), ts_validation_context=context()).bottom_line
                     signatures.append({
