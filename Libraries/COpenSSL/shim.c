@@ -85,6 +85,35 @@ int ioffice_trust_add_crls(ioffice_trust *trust, const unsigned char *data, size
     return added;
 }
 
+ioffice_trust *ioffice_trust_with_crls(const ioffice_trust *base, const unsigned char *const *crls, const size_t *lengths, int count) {
+    ioffice_trust *trust = calloc(1, sizeof *trust);
+    if (!trust) return NULL;
+    trust->crl_cache = base->crl_cache;
+    trust->store = base->store;
+    X509_STORE_up_ref(trust->store);
+    trust->certificates = sk_X509_dup(base->certificates);
+    trust->crls = sk_X509_CRL_dup(base->crls);
+    if (!trust->certificates || !trust->crls) {
+        if (trust->certificates) sk_X509_free(trust->certificates);
+        if (trust->crls) sk_X509_CRL_free(trust->crls);
+        trust->certificates = NULL;
+        trust->crls = NULL;
+        ioffice_trust_free(trust);
+        return NULL;
+    }
+    for (int i = 0; i < sk_X509_num(trust->certificates); i++) X509_up_ref(sk_X509_value(trust->certificates, i));
+    for (int i = 0; i < sk_X509_CRL_num(trust->crls); i++) X509_CRL_up_ref(sk_X509_CRL_value(trust->crls, i));
+    for (int i = 0; i < count; i++) {
+        if (lengths[i] == 0 || lengths[i] > (size_t)INT32_MAX) continue;
+        const unsigned char *cursor = crls[i];
+        X509_CRL *crl = d2i_X509_CRL(NULL, &cursor, (long)lengths[i]);
+        if (crl && sk_X509_CRL_push(trust->crls, crl) <= 0) X509_CRL_free(crl);
+    }
+    ERR_clear_error();
+    ioffice_trust_seal(trust);
+    return trust;
+}
+
 void ioffice_trust_seal(ioffice_trust *trust) {
     int count = sk_X509_CRL_num(trust->crls);
     free(trust->crl_signers);

@@ -106,6 +106,37 @@ struct ValidationTimeAndChainTests {
         #expect(findings[0].reasons.contains(.noRevocationData))
     }
 
+    /// pyHanko's PAdES-LT seal carries the CRLs it was checked with in the document security store: with
+    /// no CRL configured they decide; without them the same file is indeterminate.
+    @Test func revocationDataTheDocumentCarriesIsUsed() throws {
+        let bare = try FixtureTrust.make(withCRL: false)
+        #expect(Verdict.of(try verify("seal-with-dss.pdf", trust: bare)) == .passed)
+        #expect(Verdict.of(try verify("signer-then-seal.pdf", trust: bare)) == .indeterminate)
+    }
+
+    /// A CRL a document carries that its issuer did not sign counts for nothing.
+    @Test func aForgedCRLFromADocumentIsIgnored() throws {
+        func der(_ name: String) throws -> [UInt8] {
+            let text = String(decoding: try Fixtures.bytes(name), as: UTF8.self)
+            let body = text.split(separator: "\n").filter { !$0.hasPrefix("-----") }.joined()
+            return Array(try #require(Data(base64Encoded: body)))
+        }
+        let genuine = [try der("intermediate.crl.pem"), try der("root.crl.pem")]
+        var forged = genuine
+        forged[0][forged[0].count - 8] ^= 0xff
+        let bare = try FixtureTrust.make(withCRL: false).store.current()
+        let pdf = try Fixtures.bytes("one-signature.pdf")
+        let fields = try PDFSignatureScanner.scan(pdf).fields
+        func verdict(_ crls: [[UInt8]]) -> Verdict {
+            let r = fields[0].byteRange
+            return Verdict.of(
+                CMSCheck.verify(
+                    signature: fields[0].contents, in: pdf, ranges: [r[0]..<r[0] + r[1], r[2]..<r[2] + r[3]], trust: bare.adding(crls: crls)))
+        }
+        #expect(verdict(genuine) == .passed)
+        #expect(verdict(forged) == .indeterminate)
+    }
+
     @Test func aTLSOnlyCertificateFails() throws {
         let findings = try verify("tls-only.pdf")
         #expect(Verdict.of(findings) == .failed)

@@ -11,6 +11,8 @@ enum PDFSignatureScanner {
         var fields: [PDFSignatureField]
         /// Signature dictionaries that could not be read, with why.
         var malformed: [String]
+        /// CRLs from the document security store.
+        var embeddedCRLs: [[UInt8]] = []
     }
 
     static func scan(_ file: [UInt8], budget: PDFBudget = PDFBudget()) throws(PDFProblem) -> Finding {
@@ -29,7 +31,7 @@ enum PDFSignatureScanner {
                     malformed.append("\(signature.fieldName): \(error.why)")
                 }
             }
-            return Finding(fields: fields, malformed: malformed)
+            return Finding(fields: fields, malformed: malformed, embeddedCRLs: structure.embeddedCRLs)
         } catch let problem as PDFProblem {
             throw problem
         } catch PDFSyntaxError.tooComplex(let why) {

@@ -22,6 +22,8 @@ struct SignatureVerifier: Sendable {
                 if case .tooComplex = error { return [SignatureFinding(coversWholeDocument: false, reasons: [.tooComplex])] }
                 return [SignatureFinding(coversWholeDocument: false, reasons: [.malformed])]
             }
+            // Revocation data the file carries (DSS) joins the configured CRLs, each still checked.
+            let current = current.adding(crls: found.embeddedCRLs)
             let signatures = found.fields.map { ParsedCMS($0.contents) }
             let digests = SharedPrefixDigests.compute(found.fields, signatures: signatures, in: file)
             func ranges(_ field: PDFSignatureField) -> [Range<Int>] {

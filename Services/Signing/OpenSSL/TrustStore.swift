@@ -77,5 +77,22 @@ final class Trust: @unchecked Sendable {
         self.handle = handle
     }
 
+    private init(handle: OpaquePointer) { self.handle = handle }
+
+    /// This trust with the CRLs a document carries (DER); itself when there are none.
+    func adding(crls: [[UInt8]]) -> Trust {
+        guard !crls.isEmpty else { return self }
+        let copies = crls.map { bytes -> UnsafeMutableBufferPointer<UInt8> in
+            let copy = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: bytes.count)
+            _ = copy.initialize(from: bytes)
+            return copy
+        }
+        defer { copies.forEach { $0.deallocate() } }
+        let pointers: [UnsafePointer<UInt8>?] = copies.map { UnsafePointer($0.baseAddress) }
+        let lengths = copies.map(\.count)
+        guard let extended = ioffice_trust_with_crls(handle, pointers, lengths, Int32(copies.count)) else { return self }
+        return Trust(handle: extended)
+    }
+
     deinit { ioffice_trust_free(handle) }
 }

@@ -15,14 +15,31 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 OUT = sys.argv[1]
 
 
-def sign(source, target, who, field, subfilter, timestamper=None):
+def validation_context():
+    """The CRLs pyHanko embeds in the document security store when asked to."""
+    from asn1crypto import pem
+    from pyhanko_certvalidator import ValidationContext
+
+    def der(path):
+        data = open(path, "rb").read()
+        return pem.unarmor(data)[2] if pem.detect(data) else data
+    return ValidationContext(
+        trust_roots=[load_cert_from_pemder("root.pem")], other_certs=[load_cert_from_pemder("intermediate.pem")],
+        crls=[der("intermediate.crl.pem"), der("root.crl.pem")], allow_fetching=False, revocation_mode="require")
+
+
+def sign(source, target, who, field, subfilter, timestamper=None, embed=False):
     signer = signers.SimpleSigner.load(who + ".key", who + ".pem", ca_chain_files=("intermediate.pem",))
-    meta = signers.PdfSignatureMetadata(field_name=field, subfilter=subfilter, md_algorithm="sha256")
+    meta = signers.PdfSignatureMetadata(
+        field_name=field, subfilter=subfilter, md_algorithm="sha256", embed_validation_info=embed,
+        validation_context=validation_context() if embed else None)
     with open(source, "rb") as inf, open(target, "wb") as out:
         signers.sign_pdf(IncrementalPdfFileWriter(inf), meta, signer=signer, timestamper=timestamper, output=out)
 
 
 sign(f"{OUT}/one-signature.pdf", f"{OUT}/signer-then-seal.pdf", "agency", "Seal", fields.SigSeedSubFilter.PADES)
+# The seal with its revocation data in the document security store (PAdES-LT): no CRL folder needed.
+sign(f"{OUT}/one-signature.pdf", f"{OUT}/seal-with-dss.pdf", "agency", "Seal", fields.SigSeedSubFilter.PADES, embed=True)
 def authority(year, month, day, hour=9):
     return DummyTimeStamper(
         tsa_cert=load_cert_from_pemder("tsa.pem"), tsa_key=load_private_key_from_pemder("tsa.key", None),
