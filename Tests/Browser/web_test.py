@@ -15,7 +15,7 @@ import urllib.request
 
 from axe_selenium_python import Axe
 from selenium import webdriver
-from selenium.common.exceptions import TimeoutException
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
@@ -62,7 +62,9 @@ class WebJourneys(unittest.TestCase):
     # --- helpers -------------------------------------------------------------------------------
 
     def wait(self, condition, timeout=15):
-        return WebDriverWait(self.driver, timeout).until(condition)
+        # A page that is replaced while a condition reads it (the redirect after a post) leaves a stale
+        # element: that is "not yet", not a failure.
+        return WebDriverWait(self.driver, timeout, ignored_exceptions=[StaleElementReferenceException]).until(condition)
 
     def text(self):
         return self.driver.find_element(By.TAG_NAME, "main").text

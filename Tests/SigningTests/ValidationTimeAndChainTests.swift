@@ -116,12 +116,7 @@ struct ValidationTimeAndChainTests {
 
     /// A CRL a document carries that its issuer did not sign counts for nothing.
     @Test func aForgedCRLFromADocumentIsIgnored() throws {
-        func der(_ name: String) throws -> [UInt8] {
-            let text = String(decoding: try Fixtures.bytes(name), as: UTF8.self)
-            let body = text.split(separator: "\n").filter { !$0.hasPrefix("-----") }.joined()
-            return Array(try #require(Data(base64Encoded: body)))
-        }
-        let genuine = [try der("intermediate.crl.pem"), try der("root.crl.pem")]
+        let genuine = [try Self.der("intermediate.crl.pem"), try Self.der("root.crl.pem")]
         var forged = genuine
         forged[0][forged[0].count - 8] ^= 0xff
         let bare = try FixtureTrust.make(withCRL: false).store.current()
@@ -135,6 +130,39 @@ struct ValidationTimeAndChainTests {
         }
         #expect(verdict(genuine) == .passed)
         #expect(verdict(forged) == .indeterminate)
+    }
+
+    /// OCSP responses a document carries (a CA's delegated responder's): "good" decides where no CRL of the
+    /// signing CA is at hand, "revoked" fails, and a response whose signature is broken counts for nothing.
+    @Test func ocspResponsesFromADocumentAreCheckedAndUsed() throws {
+        let rootCRL = try Self.der("root.crl.pem")
+        let bare = try FixtureTrust.make(withCRL: false).store.current()
+        func verdict(_ name: String, index: Int, ocsp: [[UInt8]]) throws -> (Verdict, [SignatureFinding]) {
+            let pdf = try Fixtures.bytes(name)
+            let field = try PDFSignatureScanner.scan(pdf).fields[index]
+            let r = field.byteRange
+            let findings = CMSCheck.verify(
+                signature: field.contents, in: pdf, ranges: [r[0]..<r[0] + r[1], r[2]..<r[2] + r[3]],
+                trust: bare.adding(crls: [rootCRL], ocspResponses: ocsp))
+            return (Verdict.of(findings), findings)
+        }
+        let good = try Fixtures.bytes("agency.ocsp.der")
+        #expect(try verdict("two-signatures.pdf", index: 1, ocsp: []).0 == .indeterminate)
+        #expect(try verdict("two-signatures.pdf", index: 1, ocsp: [good]).0 == .passed)
+        let revoked = try verdict("revoked.pdf", index: 0, ocsp: [try Fixtures.bytes("revoked.ocsp.der")])
+        #expect(revoked.0 == .failed)
+        #expect(revoked.1[0].reasons.contains(.revoked))
+        var forged = good
+        forged[forged.count - 20] ^= 0xff  // near its end: the responder certificate it carries no longer verifies
+        #expect(try verdict("two-signatures.pdf", index: 1, ocsp: [forged]).0 == .indeterminate)
+        // The agency's response says nothing about another signer.
+        #expect(try verdict("two-signatures.pdf", index: 0, ocsp: [good]).0 == .indeterminate)
+    }
+
+    static func der(_ name: String) throws -> [UInt8] {
+        let text = String(decoding: try Fixtures.bytes(name), as: UTF8.self)
+        let body = text.split(separator: "\n").filter { !$0.hasPrefix("-----") }.joined()
+        return Array(try #require(Data(base64Encoded: body)))
     }
 
     @Test func aTLSOnlyCertificateFails() throws {

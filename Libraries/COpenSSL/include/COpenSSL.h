@@ -17,10 +17,12 @@ void ioffice_trust_free(ioffice_trust *trust);
 /* How many certificates (or CRLs) of `data` were added; 0 when none could be read. */
 int ioffice_trust_add_certificates(ioffice_trust *trust, const unsigned char *data, size_t length);
 int ioffice_trust_add_crls(ioffice_trust *trust, const unsigned char *data, size_t length);
-/* A copy of `base` (sharing its store and objects) with the CRLs in `crls` added, then sealed: the
-   revocation data a PDF carries in its document security store. Each CRL still counts only if its
-   issuer's key verifies it. Free with ioffice_trust_free. */
-ioffice_trust *ioffice_trust_with_crls(const ioffice_trust *base, const unsigned char *const *crls, const size_t *lengths, int count);
+/* A copy of `base` (sharing its store and objects) with the CRLs (DER) and OCSP responses (DER
+   OCSPResponse) added, then sealed: the revocation data a PDF carries in its document security store.
+   Each CRL still counts only if its issuer's key verifies it, each response only if its issuer or an
+   authorised responder signed it. Free with ioffice_trust_free. */
+ioffice_trust *ioffice_trust_with_revocation(const ioffice_trust *base, const unsigned char *const *crls, const size_t *lengths, int count,
+                                            const unsigned char *const *ocsps, const size_t *ocsp_lengths, int ocsp_count);
 /* Call once everything is added: verifies each CRL's signature with a trusted certificate once, so
    checks against this trust need not repeat it. The trust is read-only afterwards. */
 void ioffice_trust_seal(ioffice_trust *trust);

@@ -11,8 +11,9 @@ enum PDFSignatureScanner {
         var fields: [PDFSignatureField]
         /// Signature dictionaries that could not be read, with why.
         var malformed: [String]
-        /// CRLs from the document security store.
+        /// CRLs and OCSP responses from the document security store.
         var embeddedCRLs: [[UInt8]] = []
+        var embeddedOCSPResponses: [[UInt8]] = []
     }
 
     static func scan(_ file: [UInt8], budget: PDFBudget = PDFBudget()) throws(PDFProblem) -> Finding {
@@ -31,7 +32,9 @@ enum PDFSignatureScanner {
                     malformed.append("\(signature.fieldName): \(error.why)")
                 }
             }
-            return Finding(fields: fields, malformed: malformed, embeddedCRLs: structure.embeddedCRLs)
+            return Finding(
+                fields: fields, malformed: malformed, embeddedCRLs: structure.embeddedCRLs,
+                embeddedOCSPResponses: structure.embeddedOCSPResponses)
         } catch let problem as PDFProblem {
             throw problem
         } catch PDFSyntaxError.tooComplex(let why) {

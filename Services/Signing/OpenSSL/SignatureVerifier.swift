@@ -23,7 +23,7 @@ struct SignatureVerifier: Sendable {
                 return [SignatureFinding(coversWholeDocument: false, reasons: [.malformed])]
             }
             // Revocation data the file carries (DSS) joins the configured CRLs, each still checked.
-            let current = current.adding(crls: found.embeddedCRLs)
+            let current = current.adding(crls: found.embeddedCRLs, ocspResponses: found.embeddedOCSPResponses)
             let signatures = found.fields.map { ParsedCMS($0.contents) }
             let digests = SharedPrefixDigests.compute(found.fields, signatures: signatures, in: file)
             func ranges(_ field: PDFSignatureField) -> [Range<Int>] {

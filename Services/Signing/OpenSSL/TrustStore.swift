@@ -79,19 +79,23 @@ final class Trust: @unchecked Sendable {
 
     private init(handle: OpaquePointer) { self.handle = handle }
 
-    /// This trust with the CRLs a document carries (DER); itself when there are none.
-    func adding(crls: [[UInt8]]) -> Trust {
-        guard !crls.isEmpty else { return self }
-        let copies = crls.map { bytes -> UnsafeMutableBufferPointer<UInt8> in
-            let copy = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: bytes.count)
-            _ = copy.initialize(from: bytes)
-            return copy
+    /// This trust with the CRLs and OCSP responses (DER) a document carries; itself when there are none.
+    func adding(crls: [[UInt8]], ocspResponses: [[UInt8]] = []) -> Trust {
+        guard !crls.isEmpty || !ocspResponses.isEmpty else { return self }
+        func copies(_ blobs: [[UInt8]]) -> [UnsafeMutableBufferPointer<UInt8>] {
+            blobs.map { bytes in
+                let copy = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(1, bytes.count))
+                _ = copy.initialize(from: bytes)
+                return UnsafeMutableBufferPointer(rebasing: copy[0..<bytes.count])
+            }
         }
-        defer { copies.forEach { $0.deallocate() } }
-        let pointers: [UnsafePointer<UInt8>?] = copies.map { UnsafePointer($0.baseAddress) }
-        let lengths = copies.map(\.count)
-        guard let extended = ioffice_trust_with_crls(handle, pointers, lengths, Int32(copies.count)) else { return self }
-        return Trust(handle: extended)
+        let lists = copies(crls)
+        let responses = copies(ocspResponses)
+        defer { (lists + responses).forEach { $0.deallocate() } }
+        let extended = ioffice_trust_with_revocation(
+            handle, lists.map { UnsafePointer($0.baseAddress) }, lists.map(\.count), Int32(lists.count),
+            responses.map { UnsafePointer($0.baseAddress) }, responses.map(\.count), Int32(responses.count))
+        return extended.map(Trust.init(handle:)) ?? self
     }
 
     deinit { ioffice_trust_free(handle) }

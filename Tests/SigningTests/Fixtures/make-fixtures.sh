@@ -51,6 +51,13 @@ keyUsage = critical, digitalSignature, keyEncipherment
 extendedKeyUsage = serverAuth, clientAuth
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid
+[responder]
+basicConstraints = critical, CA:false
+keyUsage = critical, digitalSignature
+extendedKeyUsage = critical, OCSPSigning
+noCheck = ignored
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
 [tsa]
 basicConstraints = critical, CA:false
 keyUsage = critical, digitalSignature, nonRepudiation
@@ -97,6 +104,7 @@ issue encipher "/C=VN/O=iOffice Test/CN=Encipherment Only" intermediate encipher
 issue tls "/C=VN/O=iOffice Test/CN=TLS Server Only" intermediate tls
 issue expired "/C=VN/O=Lien doan Lao dong tinh Cao Bang/CN=Expired Signer" intermediate signer 20250101000000Z 20250630000000Z
 issue tsa "/C=VN/O=iOffice Test/CN=iOffice Test Time Stamping Authority" intermediate tsa
+issue responder "/C=VN/O=iOffice Test/CN=iOffice Test OCSP Responder" intermediate responder
 issue revoked_ca "/C=VN/O=iOffice Test/CN=Revoked Signing CA" root intermediate
 issue under_revoked_ca "/C=VN/O=iOffice Test/CN=Signer Under Revoked CA" revoked_ca signer
 issue rogue_root "/C=VN/O=Nobody/CN=Untrusted Root" self root
@@ -122,6 +130,15 @@ revoke root revoked_ca 250501000000Z
 crl intermediate intermediate.crl.pem 20250615000000Z 20450101000000Z
 crl root root.crl.pem 20250615000000Z 20450101000000Z
 crl intermediate intermediate-stale.crl.pem 20250615000000Z 20250701000000Z
+# OCSP responses, as the signing CA's delegated responder answers (current for 20 years), for the
+# agency and the revoked signer: what a PAdES-LT file may carry instead of the CA's CRL.
+ocsp() {
+    openssl ocsp -issuer "$1.pem" -cert "$2.pem" -no_nonce -reqout "$2.ocsp-request" 2>/dev/null
+    openssl ocsp -index "index-$1.txt" -CA "$1.pem" -rsigner responder.pem -rkey responder.key -reqin "$2.ocsp-request" \
+        -respout "$3" -ndays 7300 2>/dev/null
+}
+ocsp intermediate agency agency.ocsp.der
+ocsp intermediate revoked revoked.ocsp.der
 
 # sign <name> <content-file> <out>: detached CMS in DER, with the signer's chain up to the intermediate.
 sign() {
@@ -142,7 +159,7 @@ openssl cms -sign -binary -in content.txt -signer signer.pem -inkey signer.key -
 cp root.pem ../$out/trust-root.pem
 cp intermediate.pem ../$out/trust-intermediate.pem
 cp revoked_ca.pem ../$out/trust-revoked-ca.pem
-cp intermediate.crl.pem root.crl.pem intermediate-2025-02.crl.pem root-2025-02.crl.pem intermediate-stale.crl.pem ../$out/
+cp agency.ocsp.der revoked.ocsp.der intermediate.crl.pem root.crl.pem intermediate-2025-02.crl.pem root-2025-02.crl.pem intermediate-stale.crl.pem ../$out/
 cp content.txt signer.cms.der signer.cms.pem revoked.cms.der rogue.cms.der ../$out/
 [[ -s encipher.cms.der ]] && cp encipher.cms.der ../$out/
 python3 ../make-pdfs.py ../$out

@@ -30,8 +30,10 @@ struct PDFStructure {
     var appearances: Set<Int> = []
     /// The document security store and its arrays (certificates, CRLs, OCSP responses, VRI).
     var securityStore: Set<Int> = []
-    /// The CRLs (DER) the document security store carries, for revocation checks (at most 64, 1 MB each).
+    /// The CRLs and OCSP responses (DER) the document security store carries, for revocation checks
+    /// (at most 64 of each, 1 MB each).
     var embeddedCRLs: [[UInt8]] = []
+    var embeddedOCSPResponses: [[UInt8]] = []
     var signatures: [Signature] = []
     /// `/P` of the certification signature's DocMDP transform (1, 2 or 3); nil when not certified.
     var certificationLevel: Int?
@@ -43,7 +45,8 @@ struct PDFStructure {
         try structure.readPages(revision)
         try structure.readForm(revision)
         structure.securityStore = try Self.references(in: catalog["DSS"], revision: revision, depth: 3)
-        structure.embeddedCRLs = try Self.crls(in: catalog["DSS"], revision: revision)
+        structure.embeddedCRLs = try Self.blobs("CRLs", in: catalog["DSS"], revision: revision)
+        structure.embeddedOCSPResponses = try Self.blobs("OCSPs", in: catalog["DSS"], revision: revision)
         structure.certificationLevel = try Self.certificationLevel(catalog, revision: revision)
         return structure
     }
@@ -110,9 +113,9 @@ struct PDFStructure {
         return found
     }
 
-    /// `/DSS /CRLs`: streams of DER CRLs; one that cannot be decoded is skipped, not fatal.
-    static func crls(in store: PDFObject?, revision: PDFRevision) throws -> [[UInt8]] {
-        guard let store = try revision.dictionary(store), let list = try revision.resolve(store["CRLs"]).array else { return [] }
+    /// `/DSS /CRLs` or `/OCSPs`: streams of DER; one that cannot be decoded is skipped, not fatal.
+    static func blobs(_ key: String, in store: PDFObject?, revision: PDFRevision) throws -> [[UInt8]] {
+        guard let store = try revision.dictionary(store), let list = try revision.resolve(store[key]).array else { return [] }
         return list.prefix(64).compactMap { item in
             guard case .stream(let stream)? = try? revision.resolve(item), let data = try? PDFStreamDecoder.decode(stream, budget: revision.budget)
             else { return nil }
