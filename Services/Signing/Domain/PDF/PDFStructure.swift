@@ -86,7 +86,8 @@ struct PDFStructure {
             let partial = dictionary["T"]?.string.map { String(decoding: $0, as: UTF8.self) }
             let name = [parentName, partial ?? ""].filter { !$0.isEmpty }.joined(separator: ".")
             fields[reference.number] = FieldNode(dictionary: dictionary, type: type, isWidget: dictionary["Subtype"]?.name == "Widget")
-            appearances.formUnion(try Self.references(in: dictionary["AP"], revision: revision, depth: 2))
+            // Only filled-in fields' appearances may change; a signature's is part of what it shows.
+            if type != "Sig" { appearances.formUnion(try Self.references(in: dictionary["AP"], revision: revision, depth: 2)) }
             if type == "Sig", let value = dictionary["V"] {
                 guard case .dictionary(let signature) = try revision.resolve(value) else {
                     throw PDFSyntaxError.malformed("giá trị của trường chữ ký \(name) không phải từ điển chữ ký")

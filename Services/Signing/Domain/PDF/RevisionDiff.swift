@@ -84,7 +84,13 @@ struct RevisionDiff {
         if before.appearances.contains(number), after.appearances.contains(number), allowance == .signingAndFormFilling { return nil }
         if before.securityStore.contains(number), after.securityStore.contains(number) { return nil }
         if case .reference(let info) = final.trailer["Info"], info.number == number, signed.trailer["Info"]?.reference == info { return nil }
-        if case .reference(let metadata) = after.catalog["Metadata"], metadata.number == number, new["Type"]?.name == "Metadata" { return nil }
+        // XMP metadata: the catalog's /Metadata in both revisions, a metadata stream in both (an object
+        // cannot be made "metadata" by re-pointing the catalog at it).
+        if after.catalog["Metadata"]?.reference?.number == number, before.catalog["Metadata"]?.reference?.number == number,
+            old["Type"]?.name == "Metadata", new["Type"]?.name == "Metadata"
+        {
+            return nil
+        }
         return label
     }
 
@@ -116,7 +122,8 @@ struct RevisionDiff {
     private func allowed(field: PDFStructure.FieldNode, _ old: PDFDictionary, _ new: PDFDictionary) throws -> Bool {
         let changed = new.differingKeys(from: old)
         if field.type == "Sig" {
-            guard changed.isSubset(of: Self.signatureFieldKeys) else { return false }
+            // Signed already: its appearance and flags are part of what was signed and shown.
+            guard old["V"] == nil, changed.isSubset(of: Self.signatureFieldKeys) else { return false }
             guard changed.contains("V") else { return true }
             guard old["V"] == nil, let value = new["V"] else { return false }
             return try signatureValue(value)
@@ -145,16 +152,47 @@ struct RevisionDiff {
             guard let widget = try final.dictionary(kid), widget["Subtype"]?.name == "Widget", widget["A"] == nil, widget["AA"] == nil,
                 kid.reference.map({ signed.entry($0.number) == .free }) == true
             else { return false }
+            let shown = try Self.isShown(widget, in: final)
+            if shown, field["V"] == nil { return false }
+        }
+        if field["Subtype"]?.name == "Widget", field["V"] == nil {
+            let shown = try Self.isShown(field, in: final)
+            if shown { return false }
         }
         return try field["V"].map(signatureValue) ?? true
     }
 
-    /// A new widget on a page: the widget of a signature field (itself, or its `/Parent`).
+    /// A new widget on a page: the widget of a signature field (itself, or its `/Parent`). A widget a
+    /// reader shows must belong to a signed field of the form, whose signature is then verified: an
+    /// unsigned "signature" box could paint anything over the page.
     private func newSignatureWidget(_ object: PDFObject) throws -> Bool {
         guard let widget = try final.dictionary(object), widget["Subtype"]?.name == "Widget", widget["A"] == nil, widget["AA"] == nil
         else { return false }
-        if widget["FT"] != nil { return widget["FT"]?.name == "Sig" }
-        return try final.dictionary(widget["Parent"])?["FT"]?.name == "Sig"
+        let field: PDFDictionary?
+        let fieldNumber: Int?
+        if widget["FT"] != nil {
+            (field, fieldNumber) = (widget, object.reference?.number)
+        } else {
+            (field, fieldNumber) = (try final.dictionary(widget["Parent"]), widget["Parent"]?.reference?.number)
+        }
+        guard let field, field["FT"]?.name == "Sig" else { return false }
+        guard try Self.isShown(widget, in: final) else { return true }
+        return field["V"] != nil && fieldNumber.map { after.fields[$0] != nil } == true
+    }
+
+    /// Whether a reader paints the widget: a /Rect of some area, and neither Hidden (2) nor NoView (32).
+    static func isShown(_ widget: PDFDictionary, in revision: PDFRevision) throws -> Bool {
+        let flags = widget["F"]?.integer ?? 0
+        guard flags & 2 == 0, flags & 32 == 0 else { return false }
+        let corners = (try revision.resolve(widget["Rect"]).array ?? []).compactMap { item -> Double? in
+            switch item {
+            case .integer(let value): Double(value)
+            case .real(let value): value
+            default: nil
+            }
+        }
+        guard corners.count == 4 else { return false }
+        return abs(corners[2] - corners[0]) * abs(corners[3] - corners[1]) > 0
     }
 
     /// A signature dictionary, not a stream dressed as one; a document timestamp only, where DocMDP 1.
