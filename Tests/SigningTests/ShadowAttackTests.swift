@@ -12,10 +12,7 @@ struct ShadowAttackTests {
     /// 7 font) with one more revision holding `objects`, indexed by a cross-reference table.
     static func update(_ objects: [Int: String]) throws -> [UInt8] {
         var pdf = try Fixtures.bytes("one-signature.pdf")
-        let keyword = try #require(Bytes.last(Array("startxref".utf8), in: pdf, before: pdf.count))
-        var parser = PDFParser(pdf, at: keyword + 9, budget: PDFBudget())
-        parser.skipSpace()
-        let previous = try #require(try parser.unsignedInteger())
+        let previous = try PDFCrossReference.lastSection(pdf, end: pdf.count, budget: PDFBudget())
         var offsets: [Int: Int] = [:]
         for (number, body) in objects.sorted(by: { $0.key < $1.key }) {
             offsets[number] = pdf.count

@@ -91,10 +91,7 @@ enum Benchmark {
     /// million-line cross-reference table (about 50 MB): a hostile partner's file, for the benchmark
     /// and the tests. nil when `signed` does not end with a `startxref`.
     static func millionObjects(after signed: [UInt8]) -> [UInt8]? {
-        guard let keyword = Bytes.last(Array(ascii: "startxref"), in: signed, before: signed.count) else { return nil }
-        var parser = PDFParser(signed, at: keyword + 9, budget: PDFBudget())
-        parser.skipSpace()
-        guard let previous = try? parser.unsignedInteger() else { return nil }
+        guard let previous = try? PDFCrossReference.lastSection(signed, end: signed.count, budget: PDFBudget()) else { return nil }
         var pdf = signed
         pdf.reserveCapacity(52 << 20)
         let first = 1000

@@ -14,17 +14,25 @@ enum CMSCheck {
     static func verifyDocumentTimestamp(token: [UInt8], in file: [UInt8], ranges: [Range<Int>], trust: Trust) -> SignatureFinding {
         var report = ioffice_signer_report()
         defer { ioffice_signer_report_free(&report) }
-        let first = ranges.first ?? 0..<0
-        let second = ranges.count > 1 ? ranges[1] : 0..<0
-        token.withUnsafeBufferPointer { cms in
-            file.withUnsafeBufferPointer { data in
-                let base = data.baseAddress
-                ioffice_verify_document_timestamp(
-                    cms.baseAddress, cms.count, base.map { $0 + first.lowerBound }, first.count, base.map { $0 + second.lowerBound },
-                    second.count, trust.handle, &report)
-            }
+        withParts(token, of: file, ranges) { cms, cmsCount, first, firstCount, second, secondCount in
+            ioffice_verify_document_timestamp(cms, cmsCount, first, firstCount, second, secondCount, trust.handle, &report)
         }
         return finding(from: report, claimedTime: nil)
+    }
+
+    /// `cms` and the (one or two) `ranges` of `file` as the C layer takes them, read in place.
+    static func withParts(
+        _ cms: [UInt8], of file: [UInt8], _ ranges: [Range<Int>],
+        _ body: (UnsafePointer<UInt8>?, Int, UnsafePointer<UInt8>?, Int, UnsafePointer<UInt8>?, Int) -> Void
+    ) {
+        let first = ranges.first ?? 0..<0
+        let second = ranges.count > 1 ? ranges[1] : 0..<0
+        cms.withUnsafeBufferPointer { cms in
+            file.withUnsafeBufferPointer { data in
+                let base = data.baseAddress
+                body(cms.baseAddress, cms.count, base.map { $0 + first.lowerBound }, first.count, base.map { $0 + second.lowerBound }, second.count)
+            }
+        }
     }
 
     /// The time a valid document timestamp proves, for the signatures it covers.
@@ -50,15 +58,8 @@ enum CMSCheck {
             guard Int32(report.status) == Int32(IOFFICE_CMS_NEEDS_CONTENT) else { return findings(from: report, claimedTime: claimedTime, proof: proof) }
             ioffice_cms_report_free(&report)
         }
-        let first = ranges.first ?? 0..<0
-        let second = ranges.count > 1 ? ranges[1] : 0..<0
-        signature.withUnsafeBufferPointer { cms in
-            file.withUnsafeBufferPointer { data in
-                let base = data.baseAddress
-                ioffice_verify_detached_parts(
-                    cms.baseAddress, cms.count, base.map { $0 + first.lowerBound }, first.count, base.map { $0 + second.lowerBound },
-                    second.count, trust.handle, Int64(proof?.time ?? 0), &report)
-            }
+        withParts(signature, of: file, ranges) { cms, cmsCount, first, firstCount, second, secondCount in
+            ioffice_verify_detached_parts(cms, cmsCount, first, firstCount, second, secondCount, trust.handle, Int64(proof?.time ?? 0), &report)
         }
         return findings(from: report, claimedTime: claimedTime, proof: proof)
     }

@@ -21,14 +21,7 @@ struct PDFCrossReference: Sendable {
 
     /// The cross-reference data of the revision that ends at `end` (its `startxref … %%EOF`).
     static func read(_ bytes: [UInt8], end: Int, budget: PDFBudget) throws -> PDFCrossReference {
-        guard end <= bytes.count, end > 16 else { throw PDFSyntaxError.malformed("tệp quá ngắn") }
-        let tail = max(0, end - 1024)
-        guard let keyword = Bytes.last(Array(ascii: "startxref"), in: bytes, before: end, notBefore: tail) else {
-            throw PDFSyntaxError.malformed("không thấy startxref ở cuối phiên bản")
-        }
-        var parser = PDFParser(bytes, at: keyword + 9, budget: budget)
-        parser.skipSpace()
-        guard let first = try parser.unsignedInteger() else { throw PDFSyntaxError.malformed("startxref không có vị trí") }
+        let first = try lastSection(bytes, end: end, budget: budget)
         var result = PDFCrossReference()
         var visited: Set<Int> = []
         var next: Int? = first
@@ -53,6 +46,19 @@ struct PDFCrossReference: Sendable {
             }
         }
         return result
+    }
+
+    /// The offset the revision ending at `end` names after its last `startxref`.
+    static func lastSection(_ bytes: [UInt8], end: Int, budget: PDFBudget) throws -> Int {
+        guard end <= bytes.count, end > 16 else { throw PDFSyntaxError.malformed("tệp quá ngắn") }
+        let tail = max(0, end - 1024)
+        guard let keyword = Bytes.last(Array(ascii: "startxref"), in: bytes, before: end, notBefore: tail) else {
+            throw PDFSyntaxError.malformed("không thấy startxref ở cuối phiên bản")
+        }
+        var parser = PDFParser(bytes, at: keyword + 9, budget: budget)
+        parser.skipSpace()
+        guard let first = try parser.unsignedInteger() else { throw PDFSyntaxError.malformed("startxref không có vị trí") }
+        return first
     }
 
     private mutating func add(_ section: [(Int, Entry)]) {

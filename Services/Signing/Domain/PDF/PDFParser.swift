@@ -214,13 +214,9 @@ struct PDFParser {
             negative = bytes[position] == UInt8(ascii: "-")
             position += 1
         }
-        var whole = 0
-        var digits = 0
-        while position < bytes.count, (0x30...0x39).contains(bytes[position]) {
-            whole = try Self.append(bytes[position], to: whole, at: position)
-            digits += 1
-            position += 1
-        }
+        let integerPart = try unsignedInteger()
+        let whole = integerPart ?? 0
+        let digits = integerPart == nil ? 0 : 1
         guard position < bytes.count, bytes[position] == UInt8(ascii: ".") else {
             guard digits > 0 else { throw PDFSyntaxError.malformed("số không hợp lệ tại vị trí \(position)") }
             return .integer(negative ? -whole : whole)
