@@ -96,4 +96,44 @@ struct CatalogHTTPTests {
             }
         }
     }
+
+    /// Electronic arrivals go into an active incoming register: closing, re-kinding or removing the last
+    /// one (as a fuzzer with an admin token did) would leave every partner document nowhere to go.
+    @Test func theLastRegisterInUseOfAKindCannotBeClosedRemovedOrReKinded() async throws {
+        struct Register: Codable { var id: UUID?; var kind: String; var code: String; var name: String; var active: Bool }
+        try await DocumentsHarness.with { harness in
+            let database = harness.database
+            try await harness.application.test(.router) { client in
+                let people = try await AccessRulesTests.people(client)
+                let incoming = try await client.send(.get, "/api/v1/registers?kind=incoming", token: people.admin).decoded([Register].self)
+                let den = try #require(incoming.first { $0.code == "DEN" })
+                let id = try #require(den.id)
+                var closed = den
+                closed.active = false
+                let refusedClose = try await client.send(.put, "/api/v1/registers/\(id)", token: people.admin, json: closed)
+                #expect(refusedClose.status == .conflict)
+                #expect(refusedClose.problem?.detail == "Phải còn ít nhất một sổ văn bản đến đang sử dụng: văn bản điện tử đến được vào sổ này.")
+                var rekinded = den
+                rekinded.kind = "outgoing"
+                #expect(try await client.send(.put, "/api/v1/registers/\(id)", token: people.admin, json: rekinded).status == .conflict)
+                #expect(try await client.send(.delete, "/api/v1/registers/\(id)", token: people.admin).status == .conflict)
+                #expect(try await database.count("select count(*)::int from registers where code = 'DEN' and kind = 'incoming' and active") == 1)
+
+                // With a second incoming register in use, DEN may close; then the second is the last.
+                let second = try await client.send(
+                    .post, "/api/v1/registers", token: people.admin,
+                    json: Register(id: nil, kind: "incoming", code: "DEN2", name: "Sổ văn bản đến thứ hai", active: true)
+                ).decoded(Register.self)
+                #expect(try await client.send(.put, "/api/v1/registers/\(id)", token: people.admin, json: closed).status == .ok)
+                #expect(try await client.send(.delete, "/api/v1/registers/\(try #require(second.id))", token: people.admin).status == .conflict)
+
+                let outgoing = try await client.send(.get, "/api/v1/registers?kind=outgoing", token: people.admin).decoded([Register].self)
+                var di = try #require(outgoing.first { $0.code == "DI" })
+                di.active = false
+                let refusedOutgoing = try await client.send(.put, "/api/v1/registers/\(try #require(di.id))", token: people.admin, json: di)
+                #expect(refusedOutgoing.status == .conflict)
+                #expect(refusedOutgoing.problem?.detail == "Phải còn ít nhất một sổ văn bản đi đang sử dụng: văn bản đi được cấp số trong sổ này.")
+            }
+        }
+    }
 }

@@ -142,6 +142,37 @@ struct IncomingEndToEndTests {
         }
     }
 
+    /// No open incoming register is the deployment's fault, not the sender's: the document waits in hand,
+    /// keeping its attempts (the worker would otherwise dead-letter it after five, in about two seconds),
+    /// and is registered once an admin opens one.
+    @Test func aDocumentArrivingWhileNoIncomingRegisterIsOpenWaitsAndIsRegisteredOnceOneIs() async throws {
+        let ourCode = Self.ourCode()
+        try await DocumentsHarness.with(us: AgencyRef(code: ourCode, name: "Liên đoàn")) { harness in
+            let database = harness.database
+            let partner = try await PartnerAgency.connect(name: "Sở Xây dựng tỉnh Cao Bằng")
+            defer { Task { await partner.close() } }
+            try await harness.application.test(.router) { client in
+                let office = try await Office.make(client)
+                _ = try await client.send(.post, "/api/v1/agencies", token: office.admin, json: Agency(code: partner.code, name: partner.name))
+                try await database.execute("update registers set active = false where kind = 'incoming'")
+                try await withInbound(harness, ourCode: ourCode) { connection in
+                    try await partner.send(try SampleDocuments.document(from: partner.ref, to: ourCode).encoded(), to: ourCode)
+                    try await Task.sleep(for: .seconds(5))
+                    let dlq = try await connection.consume(queue: Routes.inboundQueue(of: ourCode) + ".dlq")
+                    let dead = try await collect(dlq, count: 1, timeout: .seconds(1))
+                    await dlq.cancel()
+                    #expect(dead.isEmpty, "dead-lettered: \(dead.compactMap { $0.properties.headers["x-ioffice-error"] })")
+                    #expect(try await database.count("select count(*)::int from incoming_documents") == 0)
+
+                    try await database.execute("update registers set active = true where code = 'DEN'")
+                    let statuses = try await partner.statuses(count: 2, timeout: .seconds(20))
+                    #expect(statuses.map(\.status) == [.received, .accepted])
+                    #expect(try await database.count("select count(*)::int from incoming_documents where arrival_number = 1") == 1)
+                }
+            }
+        }
+    }
+
     @Test func aResendIsOneDocumentAndAChangedResendIsAConflict() async throws {
         let ourCode = Self.ourCode()
         try await DocumentsHarness.with(us: AgencyRef(code: ourCode, name: "Liên đoàn")) { harness in

@@ -105,6 +105,16 @@ class BrokerAdmin:
                 time.sleep(1)
         raise RuntimeError("the broker's management API did not answer")
 
+    def dead_letter_reasons(self, queue, count=5):
+        """Why the first few messages of a dead-letter queue were parked (their x-ioffice-error), left in place."""
+        try:
+            messages = self.call("POST", f"/api/queues/{self.vhost}/{urllib.parse.quote(queue, safe='')}/get",
+                                 {"count": count, "ackmode": "ack_requeue_true", "encoding": "auto", "truncate": 2000})
+        except Exception as error:  # only a diagnostic
+            return [f"(could not read {queue}: {error})"]
+        return [str((m.get("properties", {}).get("headers") or {}).get("x-ioffice-error", "(no reason header)"))
+                for m in messages or []]
+
     def remove_partner(self, code):
         for path in (f"/api/queues/{self.vhost}/{urllib.parse.quote('documents.inbound.' + code, safe='')}",
                      f"/api/queues/{self.vhost}/{urllib.parse.quote('documents.inbound.' + code + '.dlq', safe='')}",
@@ -265,6 +275,18 @@ class Faults:
         # Leave everything running.
         subprocess.run([os.path.join(ROOT, "deploy/local/broker"), "start"], capture_output=True)
         subprocess.run([os.path.join(ROOT, "deploy/local/postgres"), "start"], capture_output=True)
+
+
+def log_why():
+    """The services' last words on retried and dead-lettered messages, for a failed run's reader."""
+    for svc in SERVICES:
+        try:
+            with open(os.path.join(ROOT, ".local", "logs", f"{svc}.log"), encoding="utf-8", errors="replace") as handle:
+                lines = [line.rstrip() for line in handle if "dead-lettered" in line or "will retry" in line]
+        except OSError:
+            continue
+        for line in lines[-8:]:
+            log(f"{svc}.log: {line[:600]}")
 
 
 def ready(service):
@@ -466,6 +488,8 @@ def main():
         expected = malformed if name == our_dlq else 0
         if grown != expected:
             failures.append(f"{name}: {grown} new dead-lettered messages, expected {expected}")
+            for reason in admin.dead_letter_reasons(name, min(count, 100))[-5:]:
+                log(f"{name} holds a message parked because: {reason[:500]}")
     for svc in SERVICES:
         if not ready(svc):
             failures.append(f"{svc} does not answer /ready")
@@ -474,6 +498,8 @@ def main():
         admin.remove_partner(partner.code)
     for failure in failures:
         log(f"FAIL {failure}")
+    if failures:
+        log_why()
     numbering = "numbering gapless" if not gaps else "numbering BROKEN"
     print(f"chaos: {issuance_count} outgoing documents, {issued_count} issued and numbered once, "
           f"{len(delivered_ids)} delivered to the partner, {doubled_deliveries} twice")

@@ -13,7 +13,7 @@ public enum InfrastructureFailure {
                 .contains { $0.map(contains) ?? false }
         case let postgres as PSQLError:
             return isInfrastructure(postgres)
-        case is ConnectionPoolError, is TransactionLostWithConnection:
+        case is ConnectionPoolError, is TransactionLostWithConnection, is any WaitsForOperator:
             return true
         case let amqp as AMQPError:
             switch amqp {
@@ -43,3 +43,8 @@ public enum InfrastructureFailure {
         state.hasPrefix("08") || state.hasPrefix("53") || ["57P01", "57P02", "57P03", "40001", "40P01"].contains(state)
     }
 }
+
+/// A failure of the deployment, not of the message (no register is open for arrivals): like an outage,
+/// the message waits in hand, keeping its attempts, until an administrator mends it; it is never
+/// dead-lettered for it.
+public protocol WaitsForOperator: Error {}

@@ -161,10 +161,10 @@ public final class QueueWorker: Service {
             } catch let error where Self.rejection(in: error) != nil {
                 return await deadLetter(delivery, reason: Self.rejection(in: error)!.reason)
             } catch let error where InfrastructureFailure.contains(error) && !stopping.load(ordering: .relaxed) {
-                // The database (or broker) is away: the message is not at fault, so it keeps its
-                // attempts and waits here, in hand, until the database is back.
+                // The database or broker is away, or the deployment lacks something an operator must
+                // add: the message is not at fault, so it keeps its attempts and waits here, in hand.
                 logger.warning(
-                    "database unavailable, retrying the message without spending its attempts",
+                    "database, broker or configuration unavailable, retrying the message without spending its attempts",
                     metadata: ["error": "\(String(reflecting: error))", "pause": "\(pause)"])
                 infrastructureRetries.increment()
                 try? await Task.sleep(for: pause.jittered())

@@ -101,7 +101,7 @@ struct CatalogRoutes<Entry: CatalogEntry> {
     ) async throws {
         do {
             try await client.withTransaction(deadline: .requestTransaction, logger: logger) { connection in
-                try await change(connection)
+                try await Entry.guarding({ try await change(connection) }, on: connection, logger: logger)
                 try await UsageLog.append(
                     .catalogChanged, userID: caller.id, username: caller.username, target: Entry.path,
                     detail: "\(detail) \(Entry.label)", address: context.clientAddress, on: connection, logger: logger)

@@ -57,7 +57,7 @@ struct InboundHandler: MessageHandler {
             return
         }
         guard let register = try await IncomingStore.defaultIncomingRegister(on: connection, logger: logger) else {
-            // Not the sender's fault: retried, then dead-lettered, until an admin creates a register.
+            // Not the sender's fault: the document waits until an admin opens a register.
             throw NoIncomingRegister()
         }
         let record = IncomingRecord(
@@ -140,7 +140,7 @@ struct InboundHandler: MessageHandler {
         SHA256.hash(data: body).map { String(format: "%02x", $0) }.joined()
     }
 
-    struct NoIncomingRegister: Error, CustomStringConvertible {
+    struct NoIncomingRegister: WaitsForOperator, CustomStringConvertible {
         var description: String { "no active incoming register: create one (sổ văn bản đến) in the catalog" }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Logging
 import PostgresNIO
 import ServiceKit
 
@@ -21,6 +22,9 @@ protocol CatalogEntry: ResponseCodable, Sendable {
     func values() throws -> PostgresBindings
     /// The entry with its text NFC-normalised and trimmed, or the reasons it is refused.
     func normalized() -> Result<Self, CatalogInvalid>
+    /// Runs every add, change and removal (`change`) inside its transaction: a catalog with a rule over
+    /// all its rows (at least one register of each kind stays in use) checks it here.
+    static func guarding(_ change: () async throws -> Void, on connection: PostgresConnection, logger: Logger) async throws
 }
 
 /// Why a catalog entry is refused, one message per field.
@@ -29,5 +33,9 @@ struct CatalogInvalid: Error {
 }
 
 extension CatalogEntry {
+    static func guarding(_ change: () async throws -> Void, on connection: PostgresConnection, logger: Logger) async throws {
+        try await change()
+    }
+
     static var selectSQL: String { "select id, \(columns.joined(separator: ", ")) from \(table)" }
 }
