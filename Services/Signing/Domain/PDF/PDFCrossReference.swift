@@ -164,7 +164,7 @@ struct PDFCrossReference: Sendable {
                 case 2:
                     guard (0...maximumObjectNumber).contains(second), third >= 0 else { throw PDFSyntaxError.malformed("luồng đối tượng không hợp lệ") }
                     entries.append((number, .compressed(stream: second, index: third)))
-                default: break  // reserved types read as the null object
+                default: entries.append((number, .free))  // reserved types read as the null object (§7.5.8.3)
                 }
             }
         }

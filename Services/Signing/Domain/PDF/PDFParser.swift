@@ -281,10 +281,12 @@ struct PDFParser {
         }
     }
 
-    func isSpace(at index: Int) -> Bool { Bytes.isWhitespace(bytes[index]) }
+    /// Both answer false past the end, so that a token that runs to the end of the file is never read past it.
+    func isSpace(at index: Int) -> Bool { index < bytes.count && Bytes.isWhitespace(bytes[index]) }
 
     func isDelimiter(at index: Int) -> Bool {
-        switch bytes[index] {
+        guard index < bytes.count else { return false }
+        return switch bytes[index] {
         case UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "["), UInt8(ascii: "]"),
             UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "/"), UInt8(ascii: "%"):
             true

@@ -6,6 +6,7 @@ final class PDFRevision {
     let end: Int
     let crossReference: PDFCrossReference
     let budget: PDFBudget
+    static let maximumNesting = 32
     private var cache: [Int: PDFObject] = [:]
     private var resolving: Set<Int> = []
     private var objectStreams: [Int: ObjectStream] = [:]
@@ -32,6 +33,9 @@ final class PDFRevision {
     /// The object numbered `number`; the null object when the revision has none.
     func object(_ number: Int) throws -> PDFObject {
         if let cached = cache[number] { return cached }
+        // Reading one object can read others (a stream's /Length, an object stream): a chain of them is
+        // followed only so deep, so that no file can exhaust the stack.
+        guard resolving.count < Self.maximumNesting else { throw PDFSyntaxError.tooComplex("chuỗi đối tượng phụ thuộc nhau quá dài") }
         guard resolving.insert(number).inserted else { throw PDFSyntaxError.malformed("đối tượng \(number) tham chiếu vòng tới chính nó") }
         defer { resolving.remove(number) }
         let object: PDFObject

@@ -18,6 +18,8 @@ struct PDFStructure {
 
     static let maximumFields = 20_000
     static let maximumPages = 200_000
+    /// Each signature costs a revision read, a comparison and a CMS check: more than this is refused.
+    static let maximumSignatures = 100
 
     var root: PDFReference
     var catalog: PDFDictionary
@@ -25,6 +27,9 @@ struct PDFStructure {
     var fieldsArray: Int?
     var fields: [Int: FieldNode] = [:]
     var pages: Set<Int> = []
+    /// What the pages paint: every object reachable from their `/Contents` and `/Resources` (fonts,
+    /// images, forms and their own resources). No role excuses a change to one of these.
+    var rendered: Set<Int> = []
     var annotsArrays: Set<Int> = []
     /// Appearance dictionaries and streams of the fields' widgets (`/AP` and its `/N`, `/D`, `/R`).
     var appearances: Set<Int> = []
@@ -42,7 +47,8 @@ struct PDFStructure {
         guard let root = revision.root, case .dictionary(let catalog) = try revision.object(root.number), catalog["Type"]?.name == "Catalog"
         else { throw PDFSyntaxError.malformed("không có mục lục tài liệu (/Root)") }
         var structure = PDFStructure(root: root, catalog: catalog)
-        try structure.readPages(revision)
+        let painted = try structure.readPages(revision)
+        try structure.readRendered(from: painted, revision)
         try structure.readForm(revision)
         structure.securityStore = try Self.references(in: catalog["DSS"], revision: revision, depth: 3)
         structure.embeddedCRLs = try Self.blobs("CRLs", in: catalog["DSS"], revision: revision)
@@ -51,7 +57,10 @@ struct PDFStructure {
         return structure
     }
 
-    private mutating func readPages(_ revision: PDFRevision) throws {
+    /// Reads the page tree; returns what its nodes paint with (`/Contents`, and `/Resources` also where
+    /// inherited from a parent node).
+    private mutating func readPages(_ revision: PDFRevision) throws -> [PDFObject] {
+        var painted: [PDFObject] = []
         var visited: Set<Int> = []
         var pending: [(PDFObject, Int)] = [(catalog["Pages"] ?? .null, 0)]
         while let (node, depth) = pending.popLast() {
@@ -60,12 +69,34 @@ struct PDFStructure {
                 throw PDFSyntaxError.malformed("cây trang lặp hoặc quá lớn")
             }
             guard let dictionary = try revision.dictionary(node) else { throw PDFSyntaxError.malformed("nút cây trang không phải từ điển") }
+            painted += [dictionary["Contents"], dictionary["Resources"]].compactMap { $0 }
             if let kids = dictionary["Kids"] {
                 guard let list = try revision.resolve(kids).array else { throw PDFSyntaxError.malformed("/Kids của cây trang không phải mảng") }
                 pending += list.reversed().map { ($0, depth + 1) }
             } else {
                 pages.insert(reference.number)
                 if case .reference(let annots) = dictionary["Annots"] { annotsArrays.insert(annots.number) }
+            }
+        }
+        return painted
+    }
+
+    /// `rendered`: a walk from every page's `/Contents` and `/Resources`, into stream dictionaries (a form
+    /// XObject's resources) but not stream data, each object once.
+    private mutating func readRendered(from painted: [PDFObject], _ revision: PDFRevision) throws {
+        var pending = painted
+        while let item = pending.popLast() {
+            try revision.budget.spend(1)
+            var object = item
+            if case .reference(let reference) = item {
+                guard rendered.insert(reference.number).inserted else { continue }
+                object = try revision.object(reference.number)
+            }
+            switch object {
+            case .array(let items): pending += items
+            case .dictionary(let dictionary): pending += dictionary.entries.values
+            case .stream(let stream): pending += stream.dictionary.entries.values
+            default: break
             }
         }
     }
@@ -77,6 +108,7 @@ struct PDFStructure {
         let top = try revision.resolve(form["Fields"]).array ?? []
         var pending: [(PDFObject, String?, String, Int)] = top.reversed().map { ($0, nil, "", 0) }
         var visited: Set<Int> = []
+        var holders: Set<Int> = []
         while let (node, inherited, parentName, depth) = pending.popLast() {
             guard case .reference(let reference) = node, visited.insert(reference.number).inserted, depth < 32,
                 visited.count <= Self.maximumFields
@@ -92,7 +124,14 @@ struct PDFStructure {
                 guard case .dictionary(let signature) = try revision.resolve(value) else {
                     throw PDFSyntaxError.malformed("giá trị của trường chữ ký \(name) không phải từ điển chữ ký")
                 }
-                signatures.append(Signature(dictionary: signature, holder: value.reference?.number ?? reference.number, fieldName: name))
+                // One signature, one field: a second field showing a signature already there would be verified
+                // again and vouch for whatever its own widget paints.
+                let holder = value.reference?.number ?? reference.number
+                guard holders.insert(holder).inserted else {
+                    throw PDFSyntaxError.malformed("chữ ký \(holder) được dùng cho nhiều trường (\(name))")
+                }
+                guard holders.count <= Self.maximumSignatures else { throw PDFSyntaxError.tooComplex("tệp có quá nhiều chữ ký") }
+                signatures.append(Signature(dictionary: signature, holder: holder, fieldName: name))
             }
             if let kids = try revision.resolve(dictionary["Kids"]).array {
                 pending += kids.reversed().map { ($0, type, name, depth + 1) }

@@ -38,12 +38,27 @@ struct RevisionDiff {
                 found.append("đối tượng \(number) bị xóa")
                 continue
             }
+            // A new generation leaves every `N 0 R` of the signed revision pointing at nothing.
+            guard Self.generation(old) == Self.generation(final.entry(number)) else {
+                found.append("đối tượng \(number) được thay bằng thế hệ mới")
+                continue
+            }
             let previous = try signed.object(number)
             let current = try final.object(number)
             guard previous != current else { continue }
             if let change = try judge(number, previous, current) { found.append(change) }
         }
+        // What the pages paint that the signed revision did not have: filled in through a reference that
+        // pointed at nothing when it was signed, since any object that newly refers to it is a change above.
+        for number in after.rendered.sorted() where found.count < 20 && signed.entry(number) == .free && final.entry(number) != .free {
+            found.append("nội dung mới, đối tượng \(number)")
+        }
         return found
+    }
+
+    static func generation(_ entry: PDFCrossReference.Entry) -> Int {
+        if case .offset(_, let generation) = entry { return generation }
+        return 0
     }
 
     /// The same place in the file (for a compressed object, the same slot of an unchanged object stream).
@@ -58,25 +73,30 @@ struct RevisionDiff {
     /// nil when the change is allowed for the part object `number` plays in both revisions.
     private func judge(_ number: Int, _ previous: PDFObject, _ current: PDFObject) throws -> String? {
         let label = Self.label(number, previous)
-        if signed.crossReference.sectionOffsets.contains(offset(of: number, in: signed)) || isObjectStream(number, in: signed) {
+        // What a page paints has no other role that could excuse a change, whatever else refers to it.
+        if before.rendered.contains(number) || after.rendered.contains(number) { return label }
+        if signed.crossReference.sectionOffsets.contains(offset(of: number, in: signed)) || isObjectStream(number, previous) {
             return nil  // the signed revision's own cross-reference or object stream, replaced as a whole
+        }
+        // The form's field list and a page's annotation list, when they are objects of their own (arrays).
+        if number == before.fieldsArray, number == after.fieldsArray, case .array(let old) = previous, case .array(let new) = current {
+            return try allowedAdditions(old, new, check: newSignatureField) ? nil : label
+        }
+        if before.annotsArrays.contains(number), after.annotsArrays.contains(number), case .array(let old) = previous,
+            case .array(let new) = current
+        {
+            return try allowedAdditions(old, new, check: newSignatureWidget) ? nil : label
         }
         guard let old = previous.dictionary, let new = current.dictionary, previous.isStream == current.isStream else { return label }
         if number == before.root.number {
             return try allowed(catalog: old, new) ? nil : "mục lục tài liệu: " + Self.keys(old, new)
         }
         if number == before.acroForm, number == after.acroForm { return try allowed(form: old, new) ? nil : "biểu mẫu (/AcroForm): " + Self.keys(old, new) }
-        if number == before.fieldsArray, number == after.fieldsArray {
-            return try allowedAdditions(previous.array ?? [], current.array ?? [], check: newSignatureField) ? nil : label
-        }
         if before.pages.contains(number), after.pages.contains(number) {
             guard new.differingKeys(from: old).isSubset(of: ["Annots"]) else { return "trang (\(label)): " + Self.keys(old, new) }
             let annotations = try allowedAdditions(
                 try signed.resolve(old["Annots"]).array ?? [], try final.resolve(new["Annots"]).array ?? [], check: newSignatureWidget)
             return annotations ? nil : "trang (\(label)): chú thích mới không phải chữ ký"
-        }
-        if before.annotsArrays.contains(number), after.annotsArrays.contains(number) {
-            return try allowedAdditions(previous.array ?? [], current.array ?? [], check: newSignatureWidget) ? nil : label
         }
         if let field = before.fields[number], let now = after.fields[number], field.type == now.type {
             return try allowed(field: field, old, new) ? nil : "trường biểu mẫu \(label): " + Self.keys(old, new)
@@ -124,8 +144,8 @@ struct RevisionDiff {
         if field.type == "Sig" {
             // Signed already: its appearance and flags are part of what was signed and shown.
             guard old["V"] == nil, changed.isSubset(of: Self.signatureFieldKeys) else { return false }
-            guard changed.contains("V") else { return true }
-            guard old["V"] == nil, let value = new["V"] else { return false }
+            // An empty field changes its look only by being signed: else its box could paint anything.
+            guard let value = new["V"] else { return changed.isEmpty }
             return try signatureValue(value)
         }
         return allowance == .signingAndFormFilling && changed.isSubset(of: Self.filledFieldKeys)
@@ -148,6 +168,8 @@ struct RevisionDiff {
     /// A new signature field: `/FT /Sig`, no actions, and its value (if signed) a signature dictionary.
     private func newSignatureField(_ object: PDFObject) throws -> Bool {
         guard let field = try final.dictionary(object), field["FT"]?.name == "Sig", field["A"] == nil, field["AA"] == nil else { return false }
+        // Where only document timestamps may follow, a new field is one, never an empty box for later.
+        if allowance == .timestampsOnly, field["V"] == nil { return false }
         for kid in try final.resolve(field["Kids"]).array ?? [] {
             guard let widget = try final.dictionary(kid), widget["Subtype"]?.name == "Widget", widget["A"] == nil, widget["AA"] == nil,
                 kid.reference.map({ signed.entry($0.number) == .free }) == true
@@ -177,7 +199,10 @@ struct RevisionDiff {
         }
         guard let field, field["FT"]?.name == "Sig" else { return false }
         guard try Self.isShown(widget, in: final) else { return true }
-        return field["V"] != nil && fieldNumber.map { after.fields[$0] != nil } == true
+        // Shown only as the face of a signature made after the signed revision: a new widget on a field
+        // signed before would paint over the page under the old signature's name.
+        guard field["V"] != nil, let fieldNumber, after.fields[fieldNumber] != nil else { return false }
+        return before.fields[fieldNumber].map { $0.dictionary["V"] == nil } ?? true
     }
 
     /// Whether a reader paints the widget: a /Rect of some area, and neither Hidden (2) nor NoView (32).
@@ -210,8 +235,9 @@ struct RevisionDiff {
         return -1
     }
 
-    private func isObjectStream(_ number: Int, in revision: PDFRevision) -> Bool {
-        revision.crossReference.objectStreams.contains(number)
+    /// An object stream the signed revision's cross-reference data points into, and really one.
+    private func isObjectStream(_ number: Int, _ object: PDFObject) -> Bool {
+        signed.crossReference.objectStreams.contains(number) && object.isStream && object.dictionary?["Type"]?.name == "ObjStm"
     }
 
     static func label(_ number: Int, _ object: PDFObject) -> String {
