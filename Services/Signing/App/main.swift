@@ -6,6 +6,9 @@ import ServiceKit
 if CommandLine.arguments.count > 1, CommandLine.arguments[1] == "bench" {
     exit(Benchmark.run(Array(CommandLine.arguments.dropFirst(2))))
 }
+if CommandLine.arguments.count > 1, CommandLine.arguments[1] == "verify" {
+    exit(VerifyCommand.run(Array(CommandLine.arguments.dropFirst(2))))
+}
 let settings = ServiceSettings(name: "signing", defaultPort: 8083)
 let registry = ServiceRuntime.bootstrap(settings)
 let runtime = try ServiceRuntime(settings: settings, registry: registry)

@@ -19,7 +19,7 @@ struct PDFStructure {
     static let maximumFields = 20_000
     static let maximumPages = 200_000
     /// Each signature costs a revision read, a comparison and a CMS check: more than this is refused.
-    static let maximumSignatures = 100
+    static let maximumSignatures = 32
 
     var root: PDFReference
     var catalog: PDFDictionary
