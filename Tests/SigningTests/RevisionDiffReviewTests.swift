@@ -193,4 +193,38 @@ struct RevisionDiffReviewTests {
         let findings = try FixtureTrust.make().verifier.verify(.pdf(pdf))
         #expect(Verdict.of(findings) != .passed)
     }
+
+    /// A hybrid file (ISO 32000-1 §7.5.8.4): the table leaves out object 12, which only the cross-reference
+    /// stream named by `/XRefStm` places, in an object stream. A reader that skipped `/XRefStm` would not
+    /// see the text field at all.
+    @Test func aHybridFileReadsTheObjectsOnlyItsCrossReferenceStreamPlaces() throws {
+        let all = Self.base()
+        let revision = try PDFRevision(all, end: all.count, budget: PDFBudget())
+        var pdf = Array("%PDF-1.7\n".utf8)
+        var offsets: [Int: Int] = [:]
+        for number in [1, 2, 3, 4, 5, 7, 10, 11] {
+            guard case .offset(let at, _) = revision.entry(number) else { throw PDFSyntaxError.malformed("fixture") }
+            let end = try #require(Bytes.first(Array("endobj".utf8), in: all, range: at..<all.count))
+            offsets[number] = pdf.count
+            pdf += all[at..<end + 6] + Array("\n".utf8)
+        }
+        let field = "<< /Type /Annot /Subtype /Widget /FT /Tx /T (Name) /Rect [0 0 0 0] /P 3 0 R >>"
+        let header = "12 0 "
+        offsets[13] = pdf.count
+        pdf += Array("13 0 obj\n<< /Type /ObjStm /N 1 /First \(header.utf8.count) /Length \((header + field).utf8.count) >>\nstream\n\(header)\(field)\nendstream\nendobj\n".utf8)
+        offsets[14] = pdf.count
+        // One row: type 2, object stream 13, index 0.
+        let row: [UInt8] = [2, 0, 13, 0, 0]
+        pdf += Array("14 0 obj\n<< /Type /XRef /Size 15 /W [1 2 2] /Index [12 1] /Length \(row.count) >>\nstream\n".utf8) + row
+            + Array("\nendstream\nendobj\n".utf8)
+        let xref = pdf.count
+        var table = "xref\n0 12\n0000000000 65535 f \n"
+        for number in 1..<12 { table += offsets[number].map { Self.line($0, 0, "n") } ?? Self.line(0, 0, "f") }
+        table += "13 2\n" + Self.line(offsets[13]!, 0, "n") + Self.line(offsets[14]!, 0, "n")
+        pdf += Array((table + "trailer\n<< /Size 15 /Root 1 0 R /XRefStm \(offsets[14]!) >>\nstartxref\n\(xref)\n%%EOF\n").utf8)
+
+        let structure = try PDFStructure.read(try PDFRevision(pdf, end: pdf.count, budget: PDFBudget()))
+        #expect(structure.fields[12]?.type == "Tx")
+        #expect(structure.fields[5]?.type == "Sig")
+    }
 }
