@@ -20,6 +20,8 @@ struct Accounts: Sendable {
     let trustedProxies: TrustedProxies
     /// Access tokens are short-lived: the other services cannot see a logout, only an expiry.
     var tokenLifetime: Duration
+    /// When the token-signing key is replaced and how long a replaced one stays published.
+    var tokenKeyPolicy: TokenKeyPolicy
     /// A login session lasts a working day; its tokens are refreshed within it.
     var sessionLifetime: Duration
     /// The issuer name an authenticator app shows.
@@ -32,7 +34,12 @@ struct Accounts: Sendable {
         self.keyRing = keyRing
         let cost = UInt8(settings.environment["IOFFICE_BCRYPT_COST"].flatMap(Int.init).map { min(max($0, 4), 31) } ?? 12)
         hasher = PasswordHasher(cost: cost)
-        tokenLifetime = .seconds(settings.environment["IOFFICE_TOKEN_TTL_SECONDS"].flatMap(Int.init) ?? 900)
+        let ttl = settings.environment["IOFFICE_TOKEN_TTL_SECONDS"].flatMap(Int.init).map { min(max($0, 30), 86_400) } ?? 900
+        tokenLifetime = .seconds(ttl)
+        let rotateDays = settings.environment["IOFFICE_TOKEN_KEY_ROTATE_DAYS"].flatMap(Int.init).map { min(max($0, 1), 365) } ?? 30
+        // A replaced key stays published for a token's lifetime after its successor signs, plus 5 minutes
+        // for clocks and for the other services' key-set refresh.
+        tokenKeyPolicy = TokenKeyPolicy(rotateAfter: TimeInterval(rotateDays) * 86_400, keepRetired: TimeInterval(ttl + 300))
         sessionLifetime = .seconds(settings.environment["IOFFICE_SESSION_TTL_SECONDS"].flatMap(Int.init) ?? 12 * 3600)
         agencyName = settings.agencyName
         gate = LoginGate()

@@ -11,8 +11,8 @@ import VietnameseText
 enum Bootstrap {
     static func run(accounts: Accounts, settings: ServiceSettings) async throws {
         let logger = accounts.logger
-        let key = try await SigningKeyStore.currentKey(client: accounts.client, secrets: accounts.secrets, logger: logger)
-        try await accounts.keyRing.install(kid: key.kid, privateKey: key.privateKey)
+        try await accounts.keyRing.install(
+            try await SigningKeyStore.keySet(client: accounts.client, secrets: accounts.secrets, policy: accounts.tokenKeyPolicy, logger: logger))
         try await resealSecondFactors(client: accounts.client, secrets: accounts.secrets, logger: logger)
         let given = settings.environment["IOFFICE_ADMIN_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
         let password = given ?? InitialPassword.make()

@@ -22,7 +22,7 @@ let inbound = runtime.worker(
 let events = runtime.worker(queue: DocumentsTopology.eventsQueue, handler: EventsHandler(), producers: ["signing"])
 await runtime.runAsMain(
     migrations: DocumentsMigrations.all, topology: DocumentsTopology.make(agencyCode: settings.agencyCode), workers: [inbound, events],
-    background: [DeadlineWatch(client: runtime.postgres, logger: runtime.logger)],
+    background: [DeadlineWatch(client: runtime.postgres, logger: runtime.logger), TokenKeyRotation(accounts: accounts)],
     startup: { _ in try await Bootstrap.run(accounts: accounts, settings: settings) },
     allowedBeforePasswordChange: AuthRoutes.allowedBeforePasswordChange,
     routes: DocumentsHTTP.routes(accounts: accounts, us: us, settings: settings))
