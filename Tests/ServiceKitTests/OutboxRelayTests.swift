@@ -68,12 +68,16 @@ struct OutboxRelayTests {
                     try await Outbox.enqueue([stale, fresh], on: connection, logger: testLogger)
                 }
                 let relay = OutboxRelay(client: client, publisher: connection, appID: "tests", logger: testLogger)
-                try await relay.relayBatch()
+                // A consumer already waiting: RabbitMQ hands it even a message whose expiration is 0, and
+                // dead-letters one no consumer takes at once; a stale row must not be published at all.
                 let consumer = try await connection.consume(queue: queue)
+                let round = try await relay.relayBatch()
+                #expect(round.expired == 1 && round.confirmed == 1)
                 let received = try await collect(consumer, count: 2, timeout: .seconds(3))
                 await consumer.cancel()
-                // Only the fresh one, with the time it has left; the stale one expired in the broker.
+                // Only the fresh one, with the time it has left; the stale one was dropped in the outbox.
                 #expect(received.map(\.properties.messageID) == [fresh.messageID.uuidString.lowercased()])
+                #expect(try await count(client, "select count(*)::int from outbox where message_id in ('\(stale.messageID)', '\(fresh.messageID)')") == 0)
                 let left = Int(received.first?.properties.expiration ?? "") ?? 0
                 #expect((50_000...60_000).contains(left), "expiration \(left) ms")
             }

@@ -16,6 +16,9 @@ public struct RelayRound: Sendable, Equatable {
     public var parked = 0
     /// The broker was unreachable or did not confirm in time: unconfirmed rows were left as they were.
     public var brokerAway = false
+    /// Rows whose time to live (`x-ioffice-expires-at`) ran out in the outbox: deleted unsent, as the
+    /// broker would have dropped them (their consumer marks them expired on its own clock).
+    public var expired = 0
 }
 
 extension OutboxRelay {
@@ -31,9 +34,17 @@ extension OutboxRelay {
     public func relayBatch() async throws -> RelayRound {
         // Longer than the confirm timeout, so that a slow broker is told from a hung database.
         try await client.withTransaction(deadline: confirmTimeout + .seconds(30), logger: logger) { connection in
-            let rows = try await self.dueRows(connection)
-            guard !rows.isEmpty else { return RelayRound() }
-            var round = RelayRound(tried: rows.count)
+            let due = try await self.dueRows(connection)
+            guard !due.isEmpty else { return RelayRound() }
+            let stale = due.filter { $0.message.properties.expiration == "0" }
+            if !stale.isEmpty {
+                try await connection.query("delete from outbox where id = any(\(stale.map(\.id)))", logger: self.logger)
+                self.expiredTotal.increment(by: stale.count)
+                self.logger.notice("outbox rows expired before they could be sent, dropped", metadata: ["count": "\(stale.count)"])
+            }
+            let rows = due.filter { $0.message.properties.expiration != "0" }
+            var round = RelayRound(tried: rows.count, expired: stale.count)
+            guard !rows.isEmpty else { return round }
             var outcomes = try await self.publish(rows.map(\.message))
             // A row that closes the publish channel (403, 404) fails every publish behind it in the batch:
             // each refused row is tried once more alone, so that only its own refusal counts.

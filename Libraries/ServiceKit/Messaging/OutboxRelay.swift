@@ -35,6 +35,7 @@ public final class OutboxRelay: Service {
     let relayed = Counter(label: "ioffice_outbox_relayed_total")
     let failed = Counter(label: "ioffice_outbox_publish_failures_total")
     let parkedTotal = Counter(label: "ioffice_outbox_parked_total")
+    let expiredTotal = Counter(label: "ioffice_outbox_expired_total")
     let parkedRows = Gauge(label: "ioffice_outbox_parked_rows")
 
     public init(
@@ -82,7 +83,7 @@ public final class OutboxRelay: Service {
                 pause = firstPause
                 if round.parked > 0 { parkedCountedAt = .now - .seconds(60) }
                 // A full batch means more may be due at once; otherwise wait for the next commit.
-                if round.tried < batchSize { await doorbell.wait(upTo: pollInterval) }
+                if round.tried + round.expired < batchSize { await doorbell.wait(upTo: pollInterval) }
             } catch is CancellationError {
                 return
             } catch {
