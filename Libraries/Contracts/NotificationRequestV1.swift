@@ -14,12 +14,18 @@ public struct NotificationRequestV1: ContractMessage {
     public var body: String
     /// What it is about, as a path in the web application.
     public var link: String?
+    /// The person on whose behalf SMS are asked for (a meeting's organiser): they count against that
+    /// person's SMS limit, and past it go in the app only. Absent for the system's own notices (added in 1.1).
+    public var sender: UUID?
 
     public enum Channel: String, Codable, Sendable, CaseIterable {
         case inApp, sms
     }
 
-    public init(requestId: UUID, recipients: [UUID], channels: [Channel], title: String, body: String, link: String? = nil) {
+    public init(
+        requestId: UUID, recipients: [UUID], channels: [Channel], title: String, body: String, link: String? = nil, sender: UUID? = nil
+    ) {
+        self.sender = sender
         self.requestId = requestId
         self.recipients = recipients
         self.channels = channels

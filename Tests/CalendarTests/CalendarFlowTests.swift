@@ -205,6 +205,7 @@ struct CalendarFlowTests {
             #expect(try await Self.send(client, .post, "/api/v1/meetings", organizer, meeting).status == .created)
             let invitation = try await Self.next(heard)
             #expect(invitation.channels == [.inApp])
+            #expect(invitation.sender == nil)
             // Its reminders will not go by SMS either.
             #expect(try await Self.count("select count(*)::int from meetings where sms_allowed", database) == 0)
         }
@@ -225,6 +226,7 @@ struct CalendarFlowTests {
             let invitation = try await Self.next(heard)
             #expect(Set(invitation.recipients) == [office.first, office.second, office.leader])
             #expect(invitation.channels == [.inApp, .sms])
+            #expect(invitation.sender == office.organizer, "its SMS count against the organiser's limit")
             #expect(invitation.title == "Mời họp: Họp triển khai văn phòng điện tử")
             #expect(invitation.body.contains("14:00–16:00 ngày 02/12/2026") && invitation.body.contains("Phòng họp số 1"))
 

@@ -61,7 +61,7 @@ enum Samples {
         NotificationRequestV1.messageType: (
             NotificationRequestV1(
                 requestId: UUID(), recipients: [UUID()], channels: [.inApp, .sms], title: "Giấy mời họp", body: "Họp giao ban",
-                link: "/lich/cuoc-hop/1"),
+                link: "/lich/cuoc-hop/1", sender: UUID()),
             NotificationRequestV1(requestId: UUID(), recipients: [UUID()], channels: [.inApp], title: "Tin mới", body: "")
         ),
         DirectoryUserV1.messageType: (

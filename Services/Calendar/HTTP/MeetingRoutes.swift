@@ -134,11 +134,11 @@ struct MeetingRoutes {
                         "insert into meeting_attendees (meeting_id, user_id) values (\(id), \(delegate)) on conflict do nothing", logger: logger)
                     try await MeetingStore.notify(
                         [delegate], title: "Mời họp (đi thay \(caller.fullName)): \(meeting.title)",
-                        body: "\(MeetingChange.span(meeting.start, meeting.end)), \(meeting.room ?? meeting.place ?? "")", sms: caller.has(.smsSend), meeting: id, on: connection, logger: logger)
+                        body: "\(MeetingChange.span(meeting.start, meeting.end)), \(meeting.room ?? meeting.place ?? "")", sms: caller.has(.smsSend), sender: caller.id, meeting: id, on: connection, logger: logger)
                 }
                 if case .decline = answer {
                     try await MeetingStore.notify(
-                        [meeting.organizerId], title: "\(caller.fullName) không dự họp", body: "\(meeting.title): \(reason ?? "")", sms: caller.has(.smsSend), meeting: id,
+                        [meeting.organizerId], title: "\(caller.fullName) không dự họp", body: "\(meeting.title): \(reason ?? "")", sms: caller.has(.smsSend), sender: caller.id, meeting: id,
                         on: connection, logger: logger)
                 }
                 try await MeetingStore.log(id, actor: caller.id, action: "reply.\(answer.code)", detail: reason, on: connection, logger: logger)
@@ -161,7 +161,7 @@ struct MeetingRoutes {
                 meeting.sequence += 1
                 let people = try await MeetingStore.attendees(id, on: connection, logger: logger).map(\.id)
                 try await MeetingStore.notify(
-                    people, title: "Hủy họp: \(meeting.title)", body: "\(MeetingChange.span(meeting.start, meeting.end)). \(reason)", sms: caller.has(.smsSend), meeting: id,
+                    people, title: "Hủy họp: \(meeting.title)", body: "\(MeetingChange.span(meeting.start, meeting.end)). \(reason)", sms: caller.has(.smsSend), sender: caller.id, meeting: id,
                     on: connection, logger: logger)
                 try await MeetingStore.log(id, actor: caller.id, action: "cancelled", detail: reason, on: connection, logger: logger)
                 return try await Self.view(meeting, warnings: [], connection, logger)
@@ -185,7 +185,7 @@ struct MeetingRoutes {
                 meeting.exceptions.append(day.text)
                 let people = try await MeetingStore.attendees(id, on: connection, logger: logger).map(\.id)
                 try await MeetingStore.notify(
-                    people, title: "Nghỉ họp: \(meeting.title)", body: "Không họp ngày \(day.text).", sms: caller.has(.smsSend), meeting: id, on: connection, logger: logger)
+                    people, title: "Nghỉ họp: \(meeting.title)", body: "Không họp ngày \(day.text).", sms: caller.has(.smsSend), sender: caller.id, meeting: id, on: connection, logger: logger)
                 return try await Self.view(meeting, warnings: [], connection, logger)
             }
         }
@@ -285,16 +285,16 @@ struct MeetingRoutes {
                 let everyone = Array(previous.union(people))
                 if !changes.isEmpty {
                     try await MeetingStore.notify(
-                        everyone, title: "Thay đổi lịch họp: \(title)", body: changes.joined(separator: "; "), sms: caller.has(.smsSend), meeting: id, on: connection, logger: logger)
+                        everyone, title: "Thay đổi lịch họp: \(title)", body: changes.joined(separator: "; "), sms: caller.has(.smsSend), sender: caller.id, meeting: id, on: connection, logger: logger)
                 }
                 let added = Array(people.subtracting(previous))
                 try await MeetingStore.notify(
-                    added, title: "Mời họp: \(title)", body: "\(MeetingChange.span(input.start, input.end)), \(location). \(invitation)", sms: caller.has(.smsSend), meeting: id,
+                    added, title: "Mời họp: \(title)", body: "\(MeetingChange.span(input.start, input.end)), \(location). \(invitation)", sms: caller.has(.smsSend), sender: caller.id, meeting: id,
                     on: connection, logger: logger)
                 try await MeetingStore.log(id, actor: caller.id, action: "changed", detail: changes.joined(separator: "; "), on: connection, logger: logger)
             } else {
                 try await MeetingStore.notify(
-                    Array(people), title: "Mời họp: \(title)", body: "\(MeetingChange.span(input.start, input.end)), \(location). \(invitation)", sms: caller.has(.smsSend), meeting: id,
+                    Array(people), title: "Mời họp: \(title)", body: "\(MeetingChange.span(input.start, input.end)), \(location). \(invitation)", sms: caller.has(.smsSend), sender: caller.id, meeting: id,
                     on: connection, logger: logger)
                 try await MeetingStore.log(id, actor: caller.id, action: "invited", detail: nil, on: connection, logger: logger)
             }

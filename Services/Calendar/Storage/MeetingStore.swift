@@ -111,14 +111,16 @@ enum MeetingStore {
             "insert into meeting_log (meeting_id, actor_id, action, detail) values (\(id), \(actor), \(action), \(detail))", logger: logger)
     }
 
-    /// Tells `people` in the app, and by SMS when `sms` (the acting person may send SMS), through Notify.
+    /// Tells `people` in the app, and by SMS when `sms` (the acting person may send SMS), through Notify;
+    /// the SMS count against `sender`'s limit (nil: a reminder the system sends).
     static func notify(
-        _ people: [UUID], title: String, body: String, sms: Bool, meeting: UUID, on connection: PostgresConnection, logger: Logger
+        _ people: [UUID], title: String, body: String, sms: Bool, sender: UUID? = nil, meeting: UUID, on connection: PostgresConnection,
+        logger: Logger
     ) async throws {
         guard !people.isEmpty else { return }
         let request = NotificationRequestV1(
             requestId: UUID(), recipients: people, channels: sms ? [.inApp, .sms] : [.inApp], title: title, body: body,
-            link: "/cuoc-hop/\(meeting.uuidString.lowercased())")
+            link: "/cuoc-hop/\(meeting.uuidString.lowercased())", sender: sms ? sender : nil)
         try await Outbox.enqueue(
             OutboxMessage(
                 type: NotificationRequestV1.messageType, exchange: Routes.eventsExchange, routingKey: Routes.notificationRequestedKey,

@@ -12,10 +12,13 @@ struct NotificationBatch {
     var requests: [NotificationRequestV1]
     var ttl: Int
     var outboundQueue: String
+    /// What a person may send: SMS asked for on someone's behalf (`sender`) count against it as if typed.
+    var rate = SendingRate()
 
     func write(on connection: PostgresConnection, logger: Logger) async throws {
         var inApp: (ids: [UUID], users: [UUID], requests: [UUID], titles: [String], bodies: [String], links: [String?]) = ([], [], [], [], [], [])
-        var sms: [(request: UUID, user: UUID, text: String)] = []
+        var sms: [(request: UUID, user: UUID, text: String, sender: UUID?)] = []
+        var allowance = try await senderAllowance(on: connection, logger: logger)
         for request in requests {
             let title = VietnameseText.clean(request.title)
             let body = VietnameseText.nfc(request.body)
@@ -31,8 +34,16 @@ struct NotificationBatch {
                 }
             }
             if request.channels.contains(.sms) {
+                if let sender = request.sender, case .failure = rate.allows(recipients.count, alreadySent: allowance[sender, default: 0]) {
+                    // Past the person's limit: told in the app only, as a typed SMS would be refused.
+                    logger.notice(
+                        "sms on behalf of a sender past their limit: in the app only",
+                        metadata: ["sender": "\(sender)", "request": "\(request.requestId)", "recipients": "\(recipients.count)"])
+                    continue
+                }
+                if let sender = request.sender { allowance[sender, default: 0] += recipients.count }
                 let text = SmsText.system(body.isEmpty ? title : "\(title): \(body)")
-                for user in recipients { sms.append((request.requestId, user, text)) }
+                for user in recipients { sms.append((request.requestId, user, text, request.sender)) }
             }
         }
         if !inApp.ids.isEmpty {
@@ -57,10 +68,10 @@ struct NotificationBatch {
         for try await id in try await connection.query(
             """
             insert into sms (id, request_id, sender_id, recipient_id, phone, text, state, ttl_seconds, created_at, expires_at, state_at)
-            select id, request_id, null, recipient_id, nullif(phone, ''), text, case when phone = '' then 'noPhone' else 'queued' end,
+            select id, request_id, nullif(sender, '')::uuid, recipient_id, nullif(phone, ''), text, case when phone = '' then 'noPhone' else 'queued' end,
                 \(ttl), \(now), \(now.addingTimeInterval(TimeInterval(ttl))), \(now)
             from unnest(\(ids)::uuid[], \(sms.map(\.request))::uuid[], \(sms.map(\.user))::uuid[], \(sms.map { phones[$0.user] ?? "" })::text[],
-                \(sms.map(\.text))::text[]) as s (id, request_id, recipient_id, phone, text)
+                \(sms.map(\.text))::text[], \(sms.map { $0.sender?.uuidString ?? "" })::text[]) as s (id, request_id, recipient_id, phone, text, sender)
             on conflict (request_id, recipient_id) do nothing returning id
             """, logger: logger
         ).decode(UUID.self) { inserted.insert(id) }
@@ -74,5 +85,18 @@ struct NotificationBatch {
                     type: SmsV1.messageType, exchange: "", routingKey: outboundQueue, body: try message.encoded(), expiresAt: expiresAt))
         }
         try await Outbox.enqueue(outbox, on: connection, logger: logger)
+    }
+
+    /// How many SMS each sender of these requests sent within the rate's window, with each sender's
+    /// sends serialised (in a fixed order, so two batches never wait on each other) until commit, as
+    /// typed SMS are.
+    private func senderAllowance(on connection: PostgresConnection, logger: Logger) async throws -> [UUID: Int] {
+        let senders = Set(requests.filter { $0.channels.contains(.sms) }.compactMap(\.sender)).sorted { $0.uuidString < $1.uuidString }
+        var sent: [UUID: Int] = [:]
+        for sender in senders {
+            try await connection.query("select pg_advisory_xact_lock(hashtext(\(sender.uuidString)))", logger: logger)
+            sent[sender] = try await NotifyStore.sentBy(sender, since: Date().addingTimeInterval(-rate.window), on: connection, logger: logger)
+        }
+        return sent
     }
 }
