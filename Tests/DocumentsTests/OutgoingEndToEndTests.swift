@@ -182,6 +182,15 @@ struct OutgoingEndToEndTests {
                     .decoded(RegisterView.self)
                 #expect(book.lines.map(\.number) == Array(1...50))
                 #expect(book.lines.first?.recipients == ["Lục Thị Cán Bộ"])
+                // From number 100 on, the symbol keeps every digit, in the register and in the lists alike
+                // (SQL's lpad(number, 2) cut 123 to "12").
+                try await database.execute("update outgoing_documents set number = number + 100 where issue_year = \(today.year)")
+                let later = try await client.send(.get, "/api/v1/outgoing/register?registerId=\(register)&year=\(today.year)", token: office.clerk)
+                    .decoded(RegisterView.self)
+                #expect(later.lines.first?.symbol == "101/LĐLĐ-VP")
+                #expect(later.lines.last?.symbol == "150/LĐLĐ-VP")
+                let listed = try await client.send(.get, "/api/v1/outgoing?box=issued&perPage=100", token: office.clerk).decoded(Page.self)
+                #expect(Set(listed.items.compactMap(\.symbol)) == Set((101...150).map { "\($0)/LĐLĐ-VP" } + ["01/LĐLĐ-VP"]))
             }
         }
     }

@@ -74,7 +74,7 @@ enum OutgoingQueries {
 
     static let itemColumns = """
         d.id, d.state, d.type_name, d.subject, d.urgency, d.number,
-        case when d.number is null then null else lpad(d.number::text, 2, '0') || '/' || d.notation end,
+        d.notation,
         to_char(d.issued_at, 'YYYY-MM-DD'), a.full_name, h.full_name, d.updated_at
         """
     static let itemFrom = "outgoing_documents d join users a on a.id = d.author_id left join users h on h.id = d.holder_id"
@@ -136,9 +136,11 @@ enum OutgoingQueries {
             """
         var items: [Item] = []
         let rows = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
-        for try await (id, state, type, subject, urgency, number, symbol, issued, author, holder, updated, score) in rows.decode(
+        for try await (id, state, type, subject, urgency, number, notation, issued, author, holder, updated, score) in rows.decode(
             (UUID, String, String, String, String, Int?, String?, String?, String, String?, Date, Double?).self)
         {
+            // Số, ký hiệu is formatted in one place (DocumentSymbol) for every output, never in SQL.
+            let symbol = number.flatMap { n in notation.map { DocumentSymbol.symbol(number: n, notation: $0) } }
             items.append(
                 Item(
                     id: id, state: state, documentType: type, subject: subject, urgency: urgency, number: number, symbol: symbol,
@@ -183,7 +185,7 @@ enum OutgoingQueries {
         var lines: [RegisterLine] = []
         let rows = try await connection.query(
             """
-            select d.number, lpad(d.number::text, 2, '0') || '/' || d.notation, to_char(d.issued_at, 'YYYY-MM-DD'), d.type_name,
+            select d.number, coalesce(d.notation, ''), to_char(d.issued_at, 'YYYY-MM-DD'), d.type_name,
                 case when d.secret and not \(secretSubjects) then \(secretSubject) else d.subject end,
                 coalesce(d.signer_name, ''),
                 coalesce((select array_agg(r.name order by r.name) from outgoing_recipients r where r.document_id = d.id), '{}'),
@@ -192,12 +194,12 @@ enum OutgoingQueries {
             where d.register_id = \(registerId) and d.issue_year = \(year) and d.number is not null
             order by d.number
             """, logger: logger)
-        for try await (number, symbol, issued, type, subject, signer, recipients, paper, state) in rows.decode(
+        for try await (number, notation, issued, type, subject, signer, recipients, paper, state) in rows.decode(
             (Int, String, String, String, String, String, [String], Int, String).self)
         {
             lines.append(
                 RegisterLine(
-                    number: number, symbol: symbol, issuedAt: issued, documentType: type, subject: subject, signer: signer,
+                    number: number, symbol: DocumentSymbol.symbol(number: number, notation: notation), issuedAt: issued, documentType: type, subject: subject, signer: signer,
                     recipients: recipients, paperCopies: paper, state: state))
         }
         return lines
