@@ -42,7 +42,7 @@ struct Accounts: Sendable {
         tokenKeyPolicy = TokenKeyPolicy(rotateAfter: TimeInterval(rotateDays) * 86_400, keepRetired: TimeInterval(ttl + 300))
         sessionLifetime = .seconds(settings.environment["IOFFICE_SESSION_TTL_SECONDS"].flatMap(Int.init) ?? 12 * 3600)
         agencyName = settings.agencyName
-        gate = LoginGate()
+        gate = LoginGate(store: LoginFailureStore(client: client, throttle: LoginThrottle(), logger: logger))
         trustedProxies = TrustedProxies(settings.environment["IOFFICE_TRUSTED_PROXIES"])
     }
 

@@ -1,9 +1,9 @@
 import Foundation
 
 /// Progressive delay after wrong passwords, instead of a lock an attacker could hold on someone else's
-/// account. Failures are counted per (username, address) pair and per address; a pair or an address
-/// that has failed too often must wait before its next try, the wait doubling with each further failure
-/// up to a ceiling. A person typing their own password from another address is never held up by an
+/// account: the rules, over the records `LoginFailureStore` keeps. Failures are counted per (username,
+/// address) pair and per address; a pair or an address that has failed too often must wait before its
+/// next try, the wait doubling with each further failure up to a ceiling. A person typing their own password from another address is never held up by an
 /// attacker's failures. Keys are what was typed, whether or not the username exists, so a wait tells
 /// nothing about which usernames exist.
 struct LoginThrottle: Sendable {
@@ -29,78 +29,26 @@ struct LoginThrottle: Sendable {
     /// password, so here the account itself waits (30 s doubling to 15 min after 5), or a million codes
     /// could be tried from many addresses.
     var codeRule = Rule(freeFailures: 5, firstDelay: 30, longestDelay: 900, forgetAfter: 3600)
-    /// Keys kept at most; the stalest are dropped first, so a flood of made-up usernames cannot grow memory.
-    var capacity = 50_000
 
-    private struct Record: Sendable {
+    /// One key's failures: how many, the last one, and when it may try again.
+    struct Record: Sendable, Equatable {
         var failures: Int
         var lastFailure: Date
         var nextTry: Date
     }
 
-    private struct Pair: Hashable, Sendable {
-        var username: String
-        var address: String
-    }
-
-    private var pairs: [Pair: Record] = [:]
-    private var addresses: [String: Record] = [:]
-    private var codes: [String: Record] = [:]
-
-    /// How long `username` must wait before its next second-factor code is checked; nil when it may try.
-    func codeWait(username: String, at now: Date) -> TimeInterval? {
-        guard let record = codes[username], record.nextTry > now else { return nil }
-        return record.nextTry.timeIntervalSince(now)
-    }
-
-    mutating func codeFailed(username: String, at now: Date) {
-        Self.count(&codes, username, rule: codeRule, at: now)
-        if codes.count > capacity { Self.prune(&codes, rule: codeRule, keep: capacity, at: now) }
-    }
-
-    mutating func codeSucceeded(username: String) { codes[username] = nil }
-
-    /// How long `username` from `address` must still wait at `now`; nil when it may try.
-    func wait(username: String, address: String, at now: Date) -> TimeInterval? {
-        let waits = [pairs[Pair(username: username, address: address)], addresses[address]].compactMap { record -> TimeInterval? in
-            guard let record, record.nextTry > now else { return nil }
-            return record.nextTry.timeIntervalSince(now)
-        }
-        return waits.max()
-    }
-
-    mutating func failed(username: String, address: String, at now: Date) {
-        Self.count(&pairs, Pair(username: username, address: address), rule: pairRule, at: now)
-        Self.count(&addresses, address, rule: addressRule, at: now)
-        if pairs.count > capacity { Self.prune(&pairs, rule: pairRule, keep: capacity, at: now) }
-        if addresses.count > capacity { Self.prune(&addresses, rule: addressRule, keep: capacity, at: now) }
-    }
-
-    /// The right password clears the pair; the address keeps its count, so one known account cannot be
-    /// used to reset a spraying address.
-    mutating func succeeded(username: String, address: String) {
-        pairs[Pair(username: username, address: address)] = nil
-    }
-
-    var keyCount: Int { pairs.count + addresses.count + codes.count }
-
-    private static func count<Key: Hashable>(_ records: inout [Key: Record], _ key: Key, rule: Rule, at now: Date) {
-        var record = records[key] ?? Record(failures: 0, lastFailure: now, nextTry: now)
+    /// A key's record after one more failure at `now` (the one rule, whichever store keeps the records).
+    static func afterFailure(_ previous: Record?, rule: Rule, at now: Date) -> Record {
+        var record = previous ?? Record(failures: 0, lastFailure: now, nextTry: now)
         if now.timeIntervalSince(record.lastFailure) > rule.forgetAfter { record.failures = 0 }
         record.failures = min(record.failures + 1, 1_000)
         record.lastFailure = now
         record.nextTry = now.addingTimeInterval(rule.delay(after: record.failures))
-        records[key] = record
+        return record
     }
 
-    /// Forgets expired keys, then the stalest, down to 90% of `keep` so pruning is rare.
-    private static func prune<Key: Hashable>(_ records: inout [Key: Record], rule: Rule, keep: Int, at now: Date) {
-        records = records.filter { now.timeIntervalSince($0.value.lastFailure) <= rule.forgetAfter }
-        let target = keep * 9 / 10
-        guard records.count > target else { return }
-        let stalest = records.sorted { $0.value.lastFailure < $1.value.lastFailure }.prefix(records.count - target)
-        for (key, _) in stalest { records[key] = nil }
-    }
+    /// The key a (username, address) pair is stored under: the address key has no space.
+    static func pairKey(username: String, address: String) -> String { address + " " + username }
 
     /// The key an address is counted under: an IPv6 address by its /64, which one subscriber usually
     /// holds whole (counting each of its 2^64 addresses apart would be no limit); an IPv4-mapped IPv6

@@ -110,7 +110,7 @@ struct AuthRoutes {
 
     func login(_ body: LoginRequest, address: String) async throws -> LoginOutcome {
         let username = body.username.trimmingCharacters(in: .whitespaces).lowercased()
-        if let refusal = await accounts.gate.enter(username: username, address: address) { return .refused(Self.problem(refusal)) }
+        if let refusal = try await accounts.gate.enter(username: username, address: address) { return .refused(Self.problem(refusal)) }
         do {
             let (outcome, verdict) = try await attempt(body, username: username, address: address)
             await accounts.gate.leave(username: username, address: address, outcome: verdict)
@@ -163,9 +163,9 @@ struct AuthRoutes {
                         detail: "Nhập mã xác thực 6 số trên ứng dụng của bạn.")
                     return (.refused(problem), .undecided)
                 }
-                if let refusal = await accounts.gate.codeWait(username: username) { return (.refused(Self.problem(refusal)), .undecided) }
+                if let refusal = try await accounts.gate.codeWait(username: username) { return (.refused(Self.problem(refusal)), .undecided) }
                 let matched = OneTimeCode.matchingStep(code: code, secret: secret, at: now, after: user.totpLastStep)
-                await accounts.gate.codeChecked(username: username, right: matched != nil)
+                try await accounts.gate.codeChecked(username: username, right: matched != nil)
                 guard let step = matched else {
                     try await recordFailure(user, username: username, why: "sai mã xác thực", address: address, on: connection)
                     let problem = ProblemDetails(
@@ -223,7 +223,7 @@ struct AuthRoutes {
     }
 
     func changePassword(caller: Caller, _ body: PasswordChange, address: String) async throws -> TokenResponse {
-        if let refusal = await accounts.gate.enter(username: caller.username, address: address) { throw Self.problem(refusal) }
+        if let refusal = try await accounts.gate.enter(username: caller.username, address: address) { throw Self.problem(refusal) }
         let outcome: LoginOutcome
         do {
             let verdict: LoginGate.Outcome
@@ -281,7 +281,7 @@ struct AuthRoutes {
     /// The caller's own password again, checked like a login (same gate, same throttle, same log): 403
     /// when wrong.
     func confirmPassword(_ password: String, of caller: Caller, address: String, for purpose: String) async throws {
-        if let refusal = await accounts.gate.enter(username: caller.username, address: address) { throw Self.problem(refusal) }
+        if let refusal = try await accounts.gate.enter(username: caller.username, address: address) { throw Self.problem(refusal) }
         do {
             let found = try await accounts.client.withConnection { connection in
                 try await UserStore.find(id: caller.id, on: connection, logger: logger)
@@ -324,9 +324,9 @@ struct AuthRoutes {
                     enabled ? "Chưa đăng ký mã xác thực, hoặc mã đã được bật." : "Mã xác thực chưa được bật.")
             }
             let secret = try accounts.secrets.openText(sealed)
-            if let refusal = await accounts.gate.codeWait(username: caller.username) { throw Self.problem(refusal) }
+            if let refusal = try await accounts.gate.codeWait(username: caller.username) { throw Self.problem(refusal) }
             let matched = OneTimeCode.matchingStep(code: body.code, secret: secret, at: Date(), after: user.totpLastStep)
-            await accounts.gate.codeChecked(username: caller.username, right: matched != nil)
+            try await accounts.gate.codeChecked(username: caller.username, right: matched != nil)
             guard let step = matched else {
                 throw ProblemDetails.invalid([.init(field: "code", message: "Mã xác thực không đúng.")])
             }

@@ -1,9 +1,11 @@
 import Foundation
+import Logging
 
 /// Who may try a password now. bcrypt is the costliest thing the service does, so a login flood must not
-/// take the cores or the database pool: an address has at most `perAddress` attempts in flight, attempts
-/// that failed too often wait (`LoginThrottle`), and at most `permits` hashes run at once with a short
-/// queue behind them; past that the answer is "busy", at once, without hashing.
+/// take the cores or the database pool: an address has at most `perAddress` attempts in flight (in this
+/// process), attempts that failed too often wait (`LoginThrottle`'s rules over records every replica
+/// shares, `LoginFailureStore`), and at most `permits` hashes run at once with a short queue behind
+/// them; past that the answer is "busy", at once, without hashing.
 actor LoginGate {
     enum Refusal: Error, Sendable {
         /// Try again after this many seconds.
@@ -14,7 +16,8 @@ actor LoginGate {
 
     enum Outcome: Sendable { case failed, succeeded, undecided }
 
-    private var throttle: LoginThrottle
+    private let store: LoginFailureStore
+    private var throttle: LoginThrottle { store.throttle }
     private var inFlight: [String: Int] = [:]
     private let perAddress: Int
     private let permits: Int
@@ -24,42 +27,66 @@ actor LoginGate {
 
     /// Half the cores hash at most, so the other half keeps answering everything else.
     init(
-        throttle: LoginThrottle = LoginThrottle(), perAddress: Int = 2,
+        store: LoginFailureStore, perAddress: Int = 2,
         permits: Int = max(1, ProcessInfo.processInfo.activeProcessorCount / 2), maxWaiting: Int = 16
     ) {
-        self.throttle = throttle
+        self.store = store
         self.perAddress = perAddress
         self.permits = permits
         self.maxWaiting = maxWaiting
     }
 
     /// Admits one attempt, or says why not. An admitted attempt ends with `leave`.
-    func enter(username: String, address: String, at now: Date = Date()) -> Refusal? {
+    func enter(username: String, address: String, at now: Date = Date()) async throws -> Refusal? {
         let address = LoginThrottle.addressKey(address)
-        if let wait = throttle.wait(username: Self.key(username), address: address, at: now) { return .wait(wait) }
+        // Counted before the wait is read, so that parallel attempts from one address cannot all pass it.
         guard inFlight[address, default: 0] < perAddress else { return .wait(1) }
         inFlight[address, default: 0] += 1
-        return nil
-    }
-
-    func leave(username: String, address: String, outcome: Outcome, at now: Date = Date()) {
-        let address = LoginThrottle.addressKey(address)
-        let left = inFlight[address, default: 1] - 1
-        inFlight[address] = left > 0 ? left : nil
-        switch outcome {
-        case .failed: throttle.failed(username: Self.key(username), address: address, at: now)
-        case .succeeded: throttle.succeeded(username: Self.key(username), address: address)
-        case .undecided: break
+        do {
+            let wait = try await store.wait(
+                [(.pair, LoginThrottle.pairKey(username: Self.key(username), address: address)), (.address, address)], at: now)
+            guard let wait else { return nil }
+            release(address)
+            return .wait(wait)
+        } catch {
+            release(address)
+            throw error
         }
     }
 
-    /// Second-factor codes: a wait per username, whatever the address (see `LoginThrottle.codeRule`).
-    func codeWait(username: String, at now: Date = Date()) -> Refusal? {
-        throttle.codeWait(username: Self.key(username), at: now).map(Refusal.wait)
+    func leave(username: String, address: String, outcome: Outcome, at now: Date = Date()) async {
+        let address = LoginThrottle.addressKey(address)
+        release(address)
+        let pair = LoginThrottle.pairKey(username: Self.key(username), address: address)
+        do {
+            switch outcome {
+            case .failed:
+                try await store.failed(.pair, pair, rule: throttle.pairRule, at: now)
+                try await store.failed(.address, address, rule: throttle.addressRule, at: now)
+            case .succeeded: try await store.clear(.pair, pair)
+            case .undecided: break
+            }
+        } catch {
+            store.logger.warning("login failure not recorded", metadata: ["error": "\(String(reflecting: error))"])
+        }
     }
 
-    func codeChecked(username: String, right: Bool, at now: Date = Date()) {
-        if right { throttle.codeSucceeded(username: Self.key(username)) } else { throttle.codeFailed(username: Self.key(username), at: now) }
+    private func release(_ address: String) {
+        let left = inFlight[address, default: 1] - 1
+        inFlight[address] = left > 0 ? left : nil
+    }
+
+    /// Second-factor codes: a wait per username, whatever the address (see `LoginThrottle.codeRule`).
+    func codeWait(username: String, at now: Date = Date()) async throws -> Refusal? {
+        try await store.wait([(.code, Self.key(username))], at: now).map(Refusal.wait)
+    }
+
+    func codeChecked(username: String, right: Bool, at now: Date = Date()) async throws {
+        if right {
+            try await store.clear(.code, Self.key(username))
+        } else {
+            try await store.failed(.code, Self.key(username), rule: throttle.codeRule, at: now)
+        }
     }
 
     /// Waits for a hashing permit; refuses at once when the queue is full.

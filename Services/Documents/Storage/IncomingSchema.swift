@@ -166,3 +166,21 @@ enum IncomingSchema {
             "create index rejected_messages_received on rejected_messages (received_at)",
         ])
 }
+
+/// The login throttle's records, shared by every replica and kept across restarts (`LoginFailureStore`).
+enum LoginFailureSchema {
+    static let migration = Migration(
+        version: 10, name: "login failures",
+        statements: [
+            """
+            create table login_failures (
+                kind text not null check (kind in ('pair', 'address', 'code')),
+                key text not null,
+                failures int not null,
+                last_failure timestamptz not null,
+                next_try timestamptz not null,
+                primary key (kind, key))
+            """,
+            "create index login_failures_last on login_failures (last_failure)",
+        ])
+}
