@@ -4,15 +4,20 @@ public enum Routes {
     public static let interAgencyExchange = "ioffice.exchange"
     /// Events between our own services (topic).
     public static let eventsExchange = "ioffice.events"
-    /// SMS delivery reports from the gateway (topic).
+    /// SMS to the gateway (`sms.outbound`, bound to `notify.sms.outbound`) and its delivery reports (topic).
     public static let smsExchange = "ioffice.sms"
     /// Where a consumer puts what it cannot handle (topic): each `<queue>.dlq` is bound by its own name.
     /// Services write here instead of to the default exchange, which would reach every queue.
     public static let deadLetterExchange = "ioffice.dead-letters"
 
     public static let smsOutboundQueue = "notify.sms.outbound"
+    /// Notify publishes SMS on `smsExchange` with this key, bound to `smsOutboundQueue`: no service needs
+    /// write on the default exchange, which reaches every queue.
+    public static let smsOutboundKey = "sms.outbound"
     public static let smsReportKey = "sms.report"
     public static let signingVerifyQueue = "signing.verify"
+    /// Documents publishes verification requests on `eventsExchange` with this key, bound to `signingVerifyQueue`.
+    public static let signingVerifyKey = "signing.verify"
     public static let signingVerifiedKey = "signing.verified"
     public static let notificationRequestedKey = "notification.requested"
     public static let directoryUserChangedKey = "directory.user.changed"

@@ -116,4 +116,30 @@ struct ServiceBrokerRightsTests {
         #expect(delivery.properties.messageID == id)
         await parked.cancel()
     }
+
+    /// The default exchange reaches every queue by name: with write on it, Documents' credential could put
+    /// SMS straight on the gateway's queue (past Notify's limits) and Notify's could ask Signing for
+    /// anything. Neither has it; each publishes its own routing key on a topic exchange instead.
+    @Test func noServiceWritesToTheDefaultExchange() async throws {
+        let documents = try await Self.connect(as: "documents")
+        let notify = try await Self.connect(as: "notify")
+        defer { Task { await documents.close(); await notify.close() } }
+        await Self.refused("documents puts an SMS on the gateway's queue") {
+            try await documents.publish(Array("{}".utf8), exchange: "", routingKey: "notify.sms.outbound")
+        }
+        await Self.refused("documents publishes sms.outbound") {
+            try await documents.publish(Array("{}".utf8), exchange: "ioffice.sms", routingKey: "sms.outbound")
+        }
+        await Self.refused("notify puts a request on signing.verify") {
+            try await notify.publish(Array("{}".utf8), exchange: "", routingKey: "signing.verify")
+        }
+        await Self.refused("notify publishes signing.verify") {
+            try await notify.publish(Array("{}".utf8), exchange: "ioffice.events", routingKey: "signing.verify")
+        }
+        await Self.refused("notify publishes an SMS report as if it were the gateway") {
+            try await notify.publish(Array("{}".utf8), exchange: "ioffice.sms", routingKey: "sms.report")
+        }
+        // What each owns still goes: ArrivalSignatureTests (Documents to Signing) and NotifyFlowTests (Notify
+        // to the gateway) use these very routes; publishing here would leave junk in the real queues.
+    }
 }

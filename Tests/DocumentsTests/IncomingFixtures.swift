@@ -144,7 +144,11 @@ func withInbound<T>(
     try await connection.purgeQueue(Routes.inboundQueue(of: ourCode) + ".dlq")
     try await connection.purgeQueue(DocumentsTopology.eventsQueue)
     // Signing's queue, which the Signing service declares in life: arriving PDFs are sent there.
-    try await connection.declare(Topology(queues: [.init(Routes.signingVerifyQueue)], deadLetterExchange: Routes.deadLetterExchange))
+    try await connection.declare(
+        Topology(
+            queues: [.init(Routes.signingVerifyQueue)],
+            bindings: [.init(queue: Routes.signingVerifyQueue, exchange: Routes.eventsExchange, routingKey: Routes.signingVerifyKey)],
+            deadLetterExchange: Routes.deadLetterExchange))
     let events = QueueWorker(
         queue: DocumentsTopology.eventsQueue, consumerConnection: connection, publisher: connection, client: harness.client,
         handler: EventsHandler(), logger: testLogger)

@@ -10,7 +10,8 @@ enum SignatureRequests {
     static func enqueue(file id: UUID, bytes: [UInt8], sha256: String, on connection: PostgresConnection, logger: Logger) async throws {
         let request = VerifyRequestV1(requestId: id, document: .init(sha256: sha256, data: Data(bytes).base64EncodedString()))
         try await Outbox.enqueue(
-            OutboxMessage(type: VerifyRequestV1.messageType, exchange: "", routingKey: Routes.signingVerifyQueue, body: try request.encoded()),
+            OutboxMessage(
+                type: VerifyRequestV1.messageType, exchange: Routes.eventsExchange, routingKey: Routes.signingVerifyKey, body: try request.encoded()),
             on: connection, logger: logger)
     }
 

@@ -5,6 +5,6 @@ enum DocumentsMigrations {
     static let all: [Migration] = [
         AccountsSchema.migration, CatalogSchema.migration, CatalogSchema.documentTypesSeed, IncomingSchema.migration,
         IncomingSchema.defaultRegisters, IncomingSchema.numberLast, OutgoingSchema.migration, IncomingSchema.senderIdAsSent,
-        IncomingSchema.rejectedBodySize, LoginFailureSchema.migration,
+        IncomingSchema.rejectedBodySize, LoginFailureSchema.migration, VerifyRouteSchema.migration,
     ]
 }

@@ -167,6 +167,17 @@ enum IncomingSchema {
         ])
 }
 
+/// Verification requests no longer go through the default exchange (its write right is gone): rows
+/// written before take the new route.
+enum VerifyRouteSchema {
+    static let migration = Migration(
+        version: 11, name: "verification requests through ioffice.events",
+        statements: [
+            "update outbox set exchange = 'ioffice.events' where exchange = '' and routing_key = 'signing.verify'",
+            "update outbox_parked set exchange = 'ioffice.events' where exchange = '' and routing_key = 'signing.verify'",
+        ])
+}
+
 /// The login throttle's records, shared by every replica and kept across restarts (`LoginFailureStore`).
 enum LoginFailureSchema {
     static let migration = Migration(

@@ -13,6 +13,7 @@ enum NotifyTopology {
         exchanges: [.shared(Routes.smsExchange), .shared(Routes.eventsExchange), .shared(Routes.deadLetterExchange)],
         queues: [.init(Routes.smsOutboundQueue), .init(reportsQueue), .init(requestsQueue), .init(directoryQueue)],
         bindings: [
+            .init(queue: Routes.smsOutboundQueue, exchange: Routes.smsExchange, routingKey: Routes.smsOutboundKey),
             .init(queue: reportsQueue, exchange: Routes.smsExchange, routingKey: Routes.smsReportKey),
             .init(queue: requestsQueue, exchange: Routes.eventsExchange, routingKey: Routes.notificationRequestedKey),
             .init(queue: directoryQueue, exchange: Routes.eventsExchange, routingKey: "directory.#"),

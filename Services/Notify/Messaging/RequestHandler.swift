@@ -10,13 +10,13 @@ import ServiceKit
 struct RequestHandler: MessageHandler {
     /// How long a system SMS may wait for the gateway.
     var ttl = 3600
-    /// Where SMS go (the benchmark uses a queue of its own).
-    var outboundQueue = Routes.smsOutboundQueue
+    /// Where SMS go: `ioffice.sms` with `sms.outbound` (the benchmark uses a queue of its own).
+    var outbound = SmsRoute()
 
     /// One request, the way a batch is written (used when a batch had to be retried one by one).
     func handle(_ message: IncomingMessage, connection: PostgresConnection, logger: Logger) async throws {
         let request = try message.contract(NotificationRequestV1.self)
-        try await NotificationBatch(requests: [request], ttl: ttl, outboundQueue: outboundQueue).write(on: connection, logger: logger)
+        try await NotificationBatch(requests: [request], ttl: ttl, outbound: outbound).write(on: connection, logger: logger)
     }
 }
 
@@ -34,7 +34,13 @@ extension RequestHandler: BatchMessageHandler {
                 reasons.append(rejected.reason)
             }
         }
-        try await NotificationBatch(requests: requests, ttl: ttl, outboundQueue: outboundQueue).write(on: connection, logger: logger)
+        try await NotificationBatch(requests: requests, ttl: ttl, outbound: outbound).write(on: connection, logger: logger)
         return reasons
     }
+}
+
+/// The exchange and routing key SMS are published with.
+struct SmsRoute: Sendable {
+    var exchange = Routes.smsExchange
+    var routingKey = Routes.smsOutboundKey
 }

@@ -11,7 +11,7 @@ import VietnameseText
 struct NotificationBatch {
     var requests: [NotificationRequestV1]
     var ttl: Int
-    var outboundQueue: String
+    var outbound: SmsRoute
     /// What a person may send: SMS asked for on someone's behalf (`sender`) count against it as if typed.
     var rate = SendingRate()
 
@@ -82,7 +82,8 @@ struct NotificationBatch {
             let message = SmsV1(smsId: id, to: phone, text: entry.text, ttlSeconds: ttl, expiresAt: expiresAt)
             outbox.append(
                 OutboxMessage(
-                    type: SmsV1.messageType, exchange: "", routingKey: outboundQueue, body: try message.encoded(), expiresAt: expiresAt))
+                    type: SmsV1.messageType, exchange: outbound.exchange, routingKey: outbound.routingKey, body: try message.encoded(),
+                    expiresAt: expiresAt))
         }
         try await Outbox.enqueue(outbox, on: connection, logger: logger)
     }

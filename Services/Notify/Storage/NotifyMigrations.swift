@@ -146,5 +146,13 @@ enum NotifyMigrations {
                 """,
                 "create index chat_messages_conversation on chat_messages (conversation_id, created_at desc)",
             ]),
+        // SMS no longer go through the default exchange (its write right is gone): rows written before
+        // take the new route.
+        Migration(
+            version: 3, name: "sms through ioffice.sms",
+            statements: [
+                "update outbox set exchange = 'ioffice.sms', routing_key = 'sms.outbound' where exchange = '' and routing_key = 'notify.sms.outbound'",
+                "update outbox_parked set exchange = 'ioffice.sms', routing_key = 'sms.outbound' where exchange = '' and routing_key = 'notify.sms.outbound'",
+            ]),
     ]
 }

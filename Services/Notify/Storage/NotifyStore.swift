@@ -73,7 +73,8 @@ enum NotifyStore {
             let sms = SmsV1(smsId: id, to: usable, text: text, ttlSeconds: ttl, priority: priority, expiresAt: expiresAt)
             try await Outbox.enqueue(
                 OutboxMessage(
-                    type: SmsV1.messageType, exchange: "", routingKey: Routes.smsOutboundQueue, body: try sms.encoded(), expiresAt: expiresAt),
+                    type: SmsV1.messageType, exchange: Routes.smsExchange, routingKey: Routes.smsOutboundKey, body: try sms.encoded(),
+                    expiresAt: expiresAt),
                 on: connection, logger: logger)
         }
         return (id, state)
