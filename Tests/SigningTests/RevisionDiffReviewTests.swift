@@ -227,4 +227,28 @@ struct RevisionDiffReviewTests {
         #expect(structure.fields[12]?.type == "Tx")
         #expect(structure.fields[5]?.type == "Sig")
     }
+
+    /// FieldMDP: a signature that locks a field (its field's `/Lock`, or its own FieldMDP reference) makes
+    /// filling that field in later a change, though form filling is otherwise allowed.
+    @Test func aFieldTheSignatureLocksCannotBeFilledInLater() throws {
+        let locked = "<< /Type /Annot /Subtype /Widget /FT /Sig /T (Signer) /Rect [0 0 0 0] /P 3 0 R /F 2 /Lock << /Type /SigFieldLock /Action /Include /Fields [(Name)] >> >>"
+        let base = Self.base(field: locked)
+        let filled = "<< /Type /Annot /Subtype /Widget /FT /Tx /T (Name) /V (Nguyen Van A) /Rect [0 0 0 0] /P 3 0 R >>"
+        let pdf = try Self.update(base, [12: (0, filled)])
+        let budget = PDFBudget()
+        let signed = try PDFRevision(pdf, end: base.count, budget: budget)
+        let final = try PDFRevision(pdf, end: pdf.count, budget: budget)
+        let before = try PDFStructure.read(signed)
+        let after = try PDFStructure.read(final)
+        let field = try #require(before.fields[5])
+        let lock = try FieldLock.of(signature: PDFDictionary(), field: field.dictionary, revision: signed)
+        #expect(lock == .include(["Name"]))
+        func changes(_ lock: FieldLock?) throws -> [String] {
+            try RevisionDiff(signed: signed, final: final, before: before, after: after, allowance: .signingAndFormFilling, lock: lock).changes()
+        }
+        #expect(try changes(nil) == [])
+        #expect(try changes(lock) != [])
+        #expect(try changes(.exclude(["Name"])) == [])
+        #expect(try changes(.all) != [])
+    }
 }

@@ -75,7 +75,7 @@ enum PDFSignatureScanner {
             let before = try PDFStructure.read(signed)
             changes = try RevisionDiff(
                 signed: signed, final: final, before: before, after: structure,
-                allowance: .init(certificationLevel: structure.certificationLevel)
+                allowance: .init(certificationLevel: structure.certificationLevel), lock: signature.lock
             ).changes()
         }
         return PDFSignatureField(

@@ -7,6 +7,8 @@ struct PDFStructure {
         /// `/FT`, inherited from the parents when the node has none.
         var type: String?
         var isWidget: Bool
+        /// The fully qualified name (parents' `/T` joined with dots), as FieldMDP names fields.
+        var name: String = ""
     }
 
     struct Signature {
@@ -14,6 +16,8 @@ struct PDFStructure {
         var dictionary: PDFDictionary
         var holder: Int?
         var fieldName: String
+        /// The form fields this signature locks (FieldMDP), if any.
+        var lock: FieldLock? = nil
     }
 
     static let maximumFields = 20_000
@@ -32,7 +36,8 @@ struct PDFStructure {
     var rendered: Set<Int> = []
     var annotsArrays: Set<Int> = []
     /// Appearance dictionaries and streams of the fields' widgets (`/AP` and its `/N`, `/D`, `/R`).
-    var appearances: Set<Int> = []
+    /// Each appearance object, with the fully qualified name of the field it shows.
+    var appearances: [Int: String] = [:]
     /// The document security store and its arrays (certificates, CRLs, OCSP responses, VRI).
     var securityStore: Set<Int> = []
     /// The CRLs and OCSP responses (DER) the document security store carries, for revocation checks
@@ -115,11 +120,14 @@ struct PDFStructure {
             else { throw PDFSyntaxError.malformed("cây trường biểu mẫu lặp, quá lớn hoặc có nút trực tiếp") }
             guard let dictionary = try revision.dictionary(node) else { continue }
             let type = dictionary["FT"]?.name ?? inherited
-            let partial = dictionary["T"]?.string.map { String(decoding: $0, as: UTF8.self) }
+            let partial = dictionary["T"]?.string.map(PDFText.decode)
             let name = [parentName, partial ?? ""].filter { !$0.isEmpty }.joined(separator: ".")
-            fields[reference.number] = FieldNode(dictionary: dictionary, type: type, isWidget: dictionary["Subtype"]?.name == "Widget")
+            fields[reference.number] = FieldNode(
+                dictionary: dictionary, type: type, isWidget: dictionary["Subtype"]?.name == "Widget", name: name)
             // Only filled-in fields' appearances may change; a signature's is part of what it shows.
-            if type != "Sig" { appearances.formUnion(try Self.references(in: dictionary["AP"], revision: revision, depth: 2)) }
+            if type != "Sig" {
+                for number in try Self.references(in: dictionary["AP"], revision: revision, depth: 2) { appearances[number] = name }
+            }
             if type == "Sig", let value = dictionary["V"] {
                 guard case .dictionary(let signature) = try revision.resolve(value) else {
                     throw PDFSyntaxError.malformed("giá trị của trường chữ ký \(name) không phải từ điển chữ ký")
@@ -131,7 +139,10 @@ struct PDFStructure {
                     throw PDFSyntaxError.malformed("chữ ký \(holder) được dùng cho nhiều trường (\(name))")
                 }
                 guard holders.count <= Self.maximumSignatures else { throw PDFSyntaxError.tooComplex("tệp có quá nhiều chữ ký") }
-                signatures.append(Signature(dictionary: signature, holder: holder, fieldName: name))
+                signatures.append(
+                    Signature(
+                        dictionary: signature, holder: holder, fieldName: name,
+                        lock: try FieldLock.of(signature: signature, field: dictionary, revision: revision)))
             }
             if let kids = try revision.resolve(dictionary["Kids"]).array {
                 pending += kids.reversed().map { ($0, type, name, depth + 1) }

@@ -21,6 +21,8 @@ struct RevisionDiff {
     let before: PDFStructure
     let after: PDFStructure
     let allowance: Allowance
+    /// The fields the signature being judged locks (FieldMDP): never filled in after it.
+    var lock: FieldLock? = nil
 
     static let catalogKeys: Set<String> = ["AcroForm", "DSS", "Extensions", "Metadata"]
     static let signatureFieldKeys: Set<String> = ["V", "AP", "AS", "MK", "F"]
@@ -101,7 +103,11 @@ struct RevisionDiff {
         if let field = before.fields[number], let now = after.fields[number], field.type == now.type {
             return try allowed(field: field, old, new) ? nil : "trường biểu mẫu \(label): " + Self.keys(old, new)
         }
-        if before.appearances.contains(number), after.appearances.contains(number), allowance == .signingAndFormFilling { return nil }
+        if let field = before.appearances[number], after.appearances[number] != nil, allowance == .signingAndFormFilling,
+            lock?.locks(field) != true
+        {
+            return nil
+        }
         if before.securityStore.contains(number), after.securityStore.contains(number) { return nil }
         if case .reference(let info) = final.trailer["Info"], info.number == number, signed.trailer["Info"]?.reference == info { return nil }
         // XMP metadata: the catalog's /Metadata in both revisions, a metadata stream in both (an object
@@ -148,6 +154,7 @@ struct RevisionDiff {
             guard let value = new["V"] else { return changed.isEmpty }
             return try signatureValue(value)
         }
+        if let lock, lock.locks(field.name) { return false }
         return allowance == .signingAndFormFilling && changed.isSubset(of: Self.filledFieldKeys)
     }
 
