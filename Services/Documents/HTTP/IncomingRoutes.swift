@@ -275,14 +275,13 @@ struct IncomingRoutes {
                     "insert into dossier_items (dossier_id, document_id) values (\(dossier), \(id)) on conflict do nothing", logger: logger)
             }
         case .createTask(let title, let assignee, let deadline):
-            guard try await UserStore.find(id: assignee, on: connection, logger: logger) != nil else {
-                throw ProblemDetails.invalid([.init(field: "assignee", message: "Người thực hiện không tồn tại.")])
+            // The same rules as `POST /api/v1/tasks`: only someone the caller may give work to.
+            try await TaskRoutes.checkAssignment(by: caller, to: assignee, field: "assignee", on: connection, logger: logger)
+            let task = UUID()
+            try await TaskStore.insert(id: task, title: title, assignee: assignee, deadline: deadline, incoming: id, by: caller.id, on: connection, logger: logger)
+            if assignee != caller.id {
+                try await TaskRoutes.tell([assignee], title: "Công việc mới được giao", body: "\(caller.fullName) giao: \(title)", task: task, on: connection, logger: logger)
             }
-            try await connection.query(
-                """
-                insert into tasks (id, document_id, title, assignee, deadline, created_by)
-                values (\(UUID()), \(id), \(title), \(assignee), \(deadline), \(caller.id))
-                """, logger: logger)
         case .forward:
             for file in attachments {
                 try await connection.query(
@@ -314,9 +313,7 @@ struct IncomingRoutes {
     // MARK: - Helpers
 
     func viewer(_ caller: Caller, _ connection: PostgresConnection) async throws -> IncomingQueries.Viewer {
-        IncomingQueries.Viewer(
-            id: caller.id, seesAll: caller.has(.head) || caller.has(.clerk),
-            leaderOf: caller.has(.unitLeader) ? caller.unit?.id : nil)
+        IncomingQueries.Viewer(caller: caller)
     }
 
     func actor(_ caller: Caller) -> IncomingActor { IncomingActor(id: caller.id, roles: caller.roles) }

@@ -186,9 +186,7 @@ struct OutgoingRoutes {
                 let visible: Bool
                 switch link.kind {
                 case "incoming":
-                    visible = try await IncomingQueries.canSee(
-                        link.id, viewer: IncomingQueries.Viewer(id: caller.id, seesAll: caller.has(.head) || caller.has(.clerk),
-                            leaderOf: caller.has(.unitLeader) ? caller.unit?.id : nil), on: connection, logger: logger)
+                    visible = try await IncomingQueries.canSee(link.id, viewer: IncomingQueries.Viewer(caller: caller), on: connection, logger: logger)
                 case "outgoing": visible = try await OutgoingQueries.canSee(link.id, viewer: viewer(caller), on: connection, logger: logger)
                 default: visible = false
                 }

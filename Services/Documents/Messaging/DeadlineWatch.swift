@@ -20,7 +20,7 @@ struct DeadlineWatch: Service {
 
     func run() async throws {
         try await repeatEvery(interval, what: "deadline scan", logger: logger) {
-            let sent = try await scan(at: Date())
+            let sent = try await scan(at: Date()) + scanTasks(at: Date())
             if sent > 0 { logger.info("deadline reminders requested", metadata: ["count": "\(sent)"]) }
             // The same hourly turn forgets refused partner messages past their retention.
             let removed = try await client.withConnection { connection in
@@ -61,6 +61,33 @@ struct DeadlineWatch: Service {
                     channels: kind == .overdue ? [.inApp, .sms] : [.inApp],
                     title: kind == .overdue ? "Văn bản quá hạn xử lý" : "Văn bản sắp đến hạn xử lý",
                     body: "\(subject) (hạn \(Self.vietnamTime(deadline)))", link: "/van-ban-den/\(document.uuidString.lowercased())")
+                try await Outbox.enqueue(
+                    OutboxMessage(
+                        type: NotificationRequestV1.messageType, exchange: Routes.eventsExchange,
+                        routingKey: Routes.notificationRequestedKey, body: try request.encoded()), on: connection, logger: logger)
+            }
+            return due.count
+        }
+    }
+
+    /// Tasks past their deadline and not done: their assignee is reminded once, in the app.
+    @discardableResult
+    func scanTasks(at now: Date) async throws -> Int {
+        try await client.withTransaction(deadline: .requestTransaction, logger: logger) { connection in
+            let rows = try await connection.query(
+                """
+                select t.id, t.assignee, t.title, t.deadline from tasks t
+                where not t.done and t.deadline <= \(now) and not exists (select 1 from task_reminders r where r.task_id = t.id)
+                order by t.deadline limit 1000
+                for update of t skip locked
+                """, logger: logger)
+            var due: [(UUID, UUID, String, Date)] = []
+            for try await row in rows.decode((UUID, UUID, String, Date).self) { due.append(row) }
+            for (task, assignee, title, deadline) in due {
+                try await connection.query("insert into task_reminders (task_id) values (\(task))", logger: logger)
+                let request = NotificationRequestV1(
+                    requestId: Self.requestID(assignment: task, kind: .overdue), recipients: [assignee], channels: [.inApp],
+                    title: "Công việc quá hạn", body: "\(title) (hạn \(Self.vietnamTime(deadline)))", link: "/cong-viec/\(task.uuidString.lowercased())")
                 try await Outbox.enqueue(
                     OutboxMessage(
                         type: NotificationRequestV1.messageType, exchange: Routes.eventsExchange,

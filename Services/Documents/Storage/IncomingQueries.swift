@@ -2,6 +2,7 @@ import Contracts
 import Foundation
 import Logging
 import PostgresNIO
+import ServiceKit
 import VietnameseText
 
 /// Reading incoming documents the way people look for them: their boxes, one document, search. Every
@@ -13,6 +14,17 @@ enum IncomingQueries {
         var id: UUID
         var seesAll: Bool
         var leaderOf: UUID?
+
+        init(id: UUID, seesAll: Bool, leaderOf: UUID?) {
+            self.id = id
+            self.seesAll = seesAll
+            self.leaderOf = leaderOf
+        }
+
+        /// The head and the clerks see every incoming document; a unit leader their unit's.
+        init(caller: Caller) {
+            self.init(id: caller.id, seesAll: caller.has(.head) || caller.has(.clerk), leaderOf: caller.has(.unitLeader) ? caller.unit?.id : nil)
+        }
     }
 
     enum Box: String, Sendable, CaseIterable {
