@@ -346,6 +346,36 @@ class WebJourneys(unittest.TestCase):
         self.wait(lambda d: "thongbao=da-luu" in d.current_url)
         self.assertTrue(self.driver.find_element(By.CSS_SELECTOR, "input[name=permissions][value='sms.send']").is_selected())
 
+    def test_6_a_leader_gives_a_task_and_the_specialist_reports_it_done(self):
+        title = f"Tổng hợp báo cáo quý IV {self.office.run}"
+        self.login("leader")
+        self.go("/cong-viec")
+        self.driver.find_element(By.ID, "title").send_keys(title)
+        self.choose("assigneeId", self.office.people["specialist"]["name"])
+        self.driver.find_element(By.ID, "deadline").send_keys("30/12/2026")
+        self.submit("giao-viec")
+        self.wait(lambda d: "thongbao=da-giao" in d.current_url)
+        self.assertIn(title, self.text())
+        self.shot("tasks")
+
+        # The specialist cannot give work upwards; the reason is said in the page.
+        self.login("specialist")
+        self.go("/cong-viec")
+        self.assertIn(title, self.text())
+        self.driver.find_element(By.ID, "title").send_keys("Việc giao ngược")
+        self.choose("assigneeId", self.office.people["leader"]["name"])
+        self.submit("giao-viec")
+        self.wait(lambda d: "Bạn chỉ giao việc cho người trong đơn vị mình phụ trách." in d.find_element(By.TAG_NAME, "main").text)
+
+        self.go("/cong-viec")
+        self.driver.find_element(By.LINK_TEXT, title).click()
+        self.driver.find_element(By.ID, "percent").send_keys("100")
+        self.driver.find_element(By.ID, "comment").send_keys("Đã gửi báo cáo cho văn phòng")
+        self.submit("tien-do")
+        self.wait(lambda d: "thongbao=da-luu" in d.current_url)
+        self.assertEqual("Đã hoàn thành", self.driver.find_element(By.CSS_SELECTOR, "[data-state]").text)
+        self.assertIn("Đã gửi báo cáo cho văn phòng", self.text())
+
 
 class PartnerScript(unittest.TestCase):
     """A partner agency's HTML and SVG attachments, with script, opened by a clerk in a real browser:

@@ -32,6 +32,7 @@ router.get("ready") { _, _ -> Response in
 AuthPages(app: app).add(to: router)
 IncomingPages(app: app).add(to: router)
 OutgoingPages(app: app).add(to: router)
+TaskPages(app: app).add(to: router)
 SearchPage.add(to: router, app: app)
 Directory.add(to: router, app: app)
 AdminPages(app: app).add(to: router)

@@ -15,6 +15,16 @@ enum Directory {
             .map { ["value": "user:\($0.id.uuidString.lowercased())", "label": "\($0.fullName) – \($0.unitName)"] }
     }
 
+    /// People only, the caller first as "Tôi": whom a task can be given to.
+    static func people(_ app: WebApp, _ session: WebSession) async throws -> [[String: Any]] {
+        let people = try await app.backend.get(.documents, "/api/v1/directory?perPage=200", token: session.token, as: Listing<Person>.self).items
+        let me = session.user?.sub
+        return people.sorted { ($0.id.uuidString.lowercased() == me ? 0 : 1) < ($1.id.uuidString.lowercased() == me ? 0 : 1) }.map {
+            let id = $0.id.uuidString.lowercased()
+            return ["value": id, "label": id == me ? "Tôi (\($0.fullName))" : "\($0.fullName) – \($0.unitName)"]
+        }
+    }
+
     static func add(to router: Router<WebApp.Context>, app: WebApp) {
         router.get("danh-ba") { request, _ -> Response in
             await app.page(request) { session in

@@ -180,6 +180,7 @@ struct IncomingPages {
     func detailPage(_ id: UUID, session: WebSession, notice: String? = nil, error: String? = nil, values: [String: String] = [:]) async throws -> Response {
         let detail = try await app.backend.get(.documents, "/api/v1/incoming/\(id)", token: session.token, as: Detail.self)
         let people = detail.actions.contains("forward") ? try await Directory.choices(app, session) : []
+        let assignees = detail.actions.contains("createTask") ? try await Directory.people(app, session) : []
         let symbol = detail.number.map { "\($0)/\(detail.notation)" } ?? detail.notation
         let base = "/van-ban-den/\(id.uuidString.lowercased())"
         let data: [String: Any] = [
@@ -204,7 +205,7 @@ struct IncomingPages {
                 ["at": Labels.dateTime(step.at), "actor": step.actor, "action": Labels.historyAction(step.action), "comment": step.comment ?? ""]
             },
             "can": Dictionary(uniqueKeysWithValues: detail.actions.map { ($0, true) }), "hasActions": !detail.actions.isEmpty,
-            "people": people, "error": error ?? "", "values": values, "hasParts": !detail.assignments.isEmpty,
+            "people": people, "assignees": assignees, "error": error ?? "", "values": values, "hasParts": !detail.assignments.isEmpty,
             "notice": notice == "da-luu" ? "Đã lưu." : notice == "vao-so" ? "Đã vào sổ số đến \(detail.arrivalNumber)." : "",
         ]
         return app.renderer.page("incoming-detail", title: detail.subject, session: session, section: .incoming, status: error == nil ? .ok : .unprocessableContent, data)
