@@ -521,7 +521,9 @@ static void check_signer(CMS_ContentInfo *cms, CMS_SignerInfo *signer, STACK_OF(
     }
     report->has_signing_time = signing_time(signer, &report->signing_time);
     uint32_t usage = X509_get_key_usage(certificate);
-    report->key_usage_ok = (usage & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION)) != 0;
+    /* nonRepudiation (contentCommitment): a signature that commits its signer to a document, as pyHanko
+       and EU DSS require of a document signer by default; digitalSignature alone is for authentication. */
+    report->key_usage_ok = (usage & KU_NON_REPUDIATION) != 0;
     report->extended_key_usage_ok = extended_key_usage_ok(certificate);
     check_timestamp(signer, trust, report);
     report->validated_at = report->timestamp == IOFFICE_TIMESTAMP_VALID ? report->timestamp_time

@@ -251,4 +251,43 @@ struct RevisionDiffReviewTests {
         #expect(try changes(.exclude(["Name"])) == [])
         #expect(try changes(.all) != [])
     }
+
+    /// An empty signature box for the next signer, shown on the page but painting nothing, is what a
+    /// preparer adds between two signatures (pyHanko: form filling); one that paints, or that a reader
+    /// would draw from its `/MK`, is not.
+    @Test func aBlankSignatureBoxForTheNextSignerIsAllowedAndOneThatPaintsIsNot() throws {
+        let base = Self.base()
+        func add(_ widget: String, extra: [Int: (Int, String)] = [:]) throws -> [String] {
+            let pdf = try Self.update(base, [8: (0, widget), 10: (0, "[5 0 R 12 0 R 8 0 R]"), 11: (0, "[5 0 R 12 0 R 8 0 R]")].merging(extra) { $1 })
+            return try Self.changes(pdf, signedEnd: base.count)
+        }
+        let box = "/Type /Annot /Subtype /Widget /FT /Sig /T (Next) /Rect [320 80 560 140] /P 3 0 R /F 132"
+        let emptyFace = ShadowAttackTests.stream("/Type /XObject /Subtype /Form /BBox [0 0 240 60]", " ")
+        #expect(try add("<< \(box) /AP << /N 9 0 R >> >>", extra: [9: (0, emptyFace)]) == [])
+        #expect(try add("<< \(box) >>") == [])
+        #expect(try add("<< \(box) /MK << /BG [1 1 1] >> >>") != [])
+        let painted = ShadowAttackTests.stream("/Type /XObject /Subtype /Form /BBox [0 0 240 60]", "1 g 0 0 240 60 re f")
+        #expect(try add("<< \(box) /AP << /N 9 0 R >> >>", extra: [9: (0, painted)]) != [])
+    }
+
+    /// After a certification signature no new signature field may be shown on a page, signed or not
+    /// (pyHanko's default): a counter-signer's stamp could cover certified content. A hidden one may.
+    @Test func afterACertificationSignatureANewSignatureMayNotBeShown() throws {
+        let base = Self.base()
+        let value = "<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /adbe.pkcs7.detached /ByteRange [0 1 2 3] /Contents <00> >>"
+        func changes(_ rect: String, certified: Bool) throws -> [String] {
+            let widget = "<< /Type /Annot /Subtype /Widget /FT /Sig /T (Second) /V 9 0 R /Rect \(rect) /P 3 0 R /F 132 >>"
+            let pdf = try Self.update(base, [8: (0, widget), 9: (0, value), 10: (0, "[5 0 R 12 0 R 8 0 R]"), 11: (0, "[5 0 R 12 0 R 8 0 R]")])
+            let budget = PDFBudget()
+            let signed = try PDFRevision(pdf, end: base.count, budget: budget)
+            let final = try PDFRevision(pdf, end: pdf.count, budget: budget)
+            return try RevisionDiff(
+                signed: signed, final: final, before: try PDFStructure.read(signed), after: try PDFStructure.read(final),
+                allowance: .signingAndFormFilling, certified: certified
+            ).changes()
+        }
+        #expect(try changes("[320 80 560 140]", certified: false) == [])
+        #expect(try changes("[320 80 560 140]", certified: true) != [])
+        #expect(try changes("[0 0 0 0]", certified: true) == [])
+    }
 }

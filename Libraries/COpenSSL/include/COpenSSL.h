@@ -63,7 +63,7 @@ typedef struct {
     char *serial;             /* signer serial, hex (malloc'd) */
     int has_signing_time;
     int64_t signing_time;     /* the signed signingTime attribute, Unix seconds */
-    int key_usage_ok;         /* digitalSignature or nonRepudiation present (or no keyUsage extension) */
+    int key_usage_ok;         /* nonRepudiation present (or no keyUsage extension) */
     int extended_key_usage_ok;/* no extendedKeyUsage, or one for signing documents (see shim.c) */
     int timestamp;            /* IOFFICE_TIMESTAMP_* */
     int64_t timestamp_time;   /* the token's genTime, when valid */

@@ -75,7 +75,8 @@ enum PDFSignatureScanner {
             let before = try PDFStructure.read(signed)
             changes = try RevisionDiff(
                 signed: signed, final: final, before: before, after: structure,
-                allowance: .init(certificationLevel: structure.certificationLevel), lock: signature.lock
+                allowance: .init(certificationLevel: structure.certificationLevel), lock: signature.lock,
+                certified: structure.certificationLevel != nil
             ).changes()
         }
         return PDFSignatureField(

@@ -23,6 +23,9 @@ struct RevisionDiff {
     let allowance: Allowance
     /// The fields the signature being judged locks (FieldMDP): never filled in after it.
     var lock: FieldLock? = nil
+    /// A certification signature is in the file: after it, no new signature field may be shown on a page
+    /// (pyHanko's default; a counter-signer's stamp could otherwise be placed over certified content).
+    var certified = false
 
     static let catalogKeys: Set<String> = ["AcroForm", "DSS", "Extensions", "Metadata"]
     static let signatureFieldKeys: Set<String> = ["V", "AP", "AS", "MK", "F"]
@@ -181,12 +184,10 @@ struct RevisionDiff {
             guard let widget = try final.dictionary(kid), widget["Subtype"]?.name == "Widget", widget["A"] == nil, widget["AA"] == nil,
                 kid.reference.map({ signed.entry($0.number) == .free }) == true
             else { return false }
-            let shown = try Self.isShown(widget, in: final)
-            if shown, field["V"] == nil { return false }
+            guard try mayShow(widget, signed: field["V"] != nil) else { return false }
         }
-        if field["Subtype"]?.name == "Widget", field["V"] == nil {
-            let shown = try Self.isShown(field, in: final)
-            if shown { return false }
+        if field["Subtype"]?.name == "Widget" {
+            guard try mayShow(field, signed: field["V"] != nil) else { return false }
         }
         return try field["V"].map(signatureValue) ?? true
     }
@@ -206,10 +207,30 @@ struct RevisionDiff {
         }
         guard let field, field["FT"]?.name == "Sig" else { return false }
         guard try Self.isShown(widget, in: final) else { return true }
+        guard try mayShow(widget, signed: field["V"] != nil) else { return false }
+        guard field["V"] != nil else { return true }  // a blank box for a later signer
         // Shown only as the face of a signature made after the signed revision: a new widget on a field
         // signed before would paint over the page under the old signature's name.
-        guard field["V"] != nil, let fieldNumber, after.fields[fieldNumber] != nil else { return false }
+        guard let fieldNumber, after.fields[fieldNumber] != nil else { return false }
         return before.fields[fieldNumber].map { $0.dictionary["V"] == nil } ?? true
+    }
+
+    /// Whether a new signature widget may be on the page: hidden ones always; a shown one never after a
+    /// certification signature; otherwise the face of a signature, or a blank box for a later signer
+    /// (an unsigned box that paints could show anything over the page).
+    private func mayShow(_ widget: PDFDictionary, signed: Bool) throws -> Bool {
+        guard try Self.isShown(widget, in: final) else { return true }
+        if certified { return false }
+        return try signed || isBlank(widget)
+    }
+
+    /// A widget that paints nothing: no appearance and nothing for a reader to make one from (`/MK`), or
+    /// an appearance stream with no content.
+    private func isBlank(_ widget: PDFDictionary) throws -> Bool {
+        guard let appearance = try final.dictionary(widget["AP"]) else { return widget["MK"] == nil }
+        guard case .stream(let normal) = try final.resolve(appearance["N"]), appearance["D"] == nil, appearance["R"] == nil else { return false }
+        let content = try PDFStreamDecoder.decode(normal, budget: final.budget)
+        return content.allSatisfy(Bytes.isWhitespace)
     }
 
     /// Whether a reader paints the widget: a /Rect of some area, and neither Hidden (2) nor NoView (32).
