@@ -312,7 +312,7 @@ struct CalendarFlowTests {
 
     @Test func aReminderGoesOutOncePerOccurrenceToThoseWhoComeOnly() async throws {
         try await Self.withCalendar { office, client, heard, database, token in
-            let organizer = try await token(office.organizer, [])
+            let organizer = try await token(office.organizer, [.smsSend])
             let soon = Date().addingTimeInterval(30 * 60)
             let meeting = Meeting(
                 title: "Họp gấp về phòng chống bão", start: soon, end: soon.addingTimeInterval(3600), room: "Phòng họp số 3",
@@ -326,6 +326,8 @@ struct CalendarFlowTests {
             let reminder = try await Self.next(heard)
             #expect(reminder.title == "Sắp họp: Họp gấp về phòng chống bão")
             #expect(reminder.recipients == [office.first])
+            // By SMS too, counted against the organiser's limit like the invitation.
+            #expect(reminder.channels == [.inApp, .sms] && reminder.sender == office.organizer)
             // Checked again a minute later: no second reminder for the same occurrence.
             try await watch.remind(now: Date().addingTimeInterval(60))
             #expect(try await collect(heard, count: 1, timeout: .seconds(2)).isEmpty)

@@ -198,6 +198,17 @@ struct AccessRulesTests {
                 let badPassword = try await client.send(
                     .post, "/api/v1/auth/totp/disable", token: people.specialist, json: ["code": next, "password": "doan-thu"])
                 #expect(badPassword.status == .forbidden)
+                // Wrong codes are counted though each is refused (the refusal comes after the count is
+                // committed): the replayed code above and four more make five, then the right one waits too.
+                for _ in 1...4 {
+                    let wrong = try await client.send(
+                        .post, "/api/v1/auth/totp/disable", token: people.specialist, json: ["code": "000000", "password": people.specialistPassword])
+                    #expect(wrong.status == .unprocessableContent)
+                }
+                let waiting = try await client.send(
+                    .post, "/api/v1/auth/totp/disable", token: people.specialist, json: ["code": next, "password": people.specialistPassword])
+                #expect(waiting.status == .tooManyRequests)
+                try await harness.client.query("delete from login_failures where kind = 'code'")
                 let off = try await client.send(
                     .post, "/api/v1/auth/totp/disable", token: people.specialist, json: ["code": next, "password": people.specialistPassword])
                 #expect(off.status == .noContent)

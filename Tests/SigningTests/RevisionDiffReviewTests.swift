@@ -290,4 +290,22 @@ struct RevisionDiffReviewTests {
         #expect(try changes("[320 80 560 140]", certified: true) != [])
         #expect(try changes("[0 0 0 0]", certified: true) == [])
     }
+
+    /// Hidden means hidden: a widget flagged NoView but Print is printed, one whose /Rect numbers are
+    /// references is drawn by readers that follow them. Either, unsigned and painting, is a change.
+    @Test func aPrintedOrIndirectlyPlacedUnsignedBoxIsNotHidden() throws {
+        let base = Self.base()
+        let painted = ShadowAttackTests.stream("/Type /XObject /Subtype /Form /BBox [0 0 240 60]", "1 g 0 0 240 60 re f")
+        func add(flags: Int, rect: String) throws -> [String] {
+            let widget = "<< /Type /Annot /Subtype /Widget /FT /Sig /T (Box) /Rect \(rect) /P 3 0 R /F \(flags) /AP << /N 9 0 R >> >>"
+            let pdf = try Self.update(
+                base, [8: (0, widget), 9: (0, painted), 13: (0, "300"), 10: (0, "[5 0 R 12 0 R 8 0 R]"), 11: (0, "[5 0 R 12 0 R 8 0 R]")])
+            return try Self.changes(pdf, signedEnd: base.count)
+        }
+        #expect(try add(flags: 32, rect: "[0 0 300 300]") == [], "NoView alone: never drawn")
+        #expect(try add(flags: 36, rect: "[0 0 300 300]") != [], "NoView with Print: printed")
+        #expect(try add(flags: 288, rect: "[0 0 300 300]") != [], "NoView with ToggleNoView")
+        #expect(try add(flags: 4, rect: "[0 0 13 0 R 300]") != [])
+        #expect(try add(flags: 2, rect: "[0 0 13 0 R 300]") == [], "Hidden")
+    }
 }

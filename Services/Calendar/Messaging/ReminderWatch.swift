@@ -33,7 +33,9 @@ struct ReminderWatch: Service {
                 try await MeetingStore.notify(
                     people, title: "Sắp họp: \(meeting.title)",
                     body: "\(MeetingChange.span(next, next.addingTimeInterval(meeting.end.timeIntervalSince(meeting.start)))), \(meeting.room ?? meeting.place ?? "")",
-                    sms: sms, meeting: meeting.id, on: connection, logger: logger)
+                    // Its SMS count against the organiser's limit like the invitation's (a daily meeting with many
+                    // attendees would otherwise send uncounted SMS every day).
+                    sms: sms, sender: meeting.organizerId, meeting: meeting.id, on: connection, logger: logger)
                 try await connection.query("update meetings set reminded_until = \(next) where id = \(meeting.id)", logger: logger)
             }
         }

@@ -112,9 +112,9 @@ enum MeetingStore {
     }
 
     /// Tells `people` in the app, and by SMS when `sms` (the acting person may send SMS), through Notify;
-    /// the SMS count against `sender`'s limit (nil: a reminder the system sends).
+    /// the SMS count against `sender`'s limit.
     static func notify(
-        _ people: [UUID], title: String, body: String, sms: Bool, sender: UUID? = nil, meeting: UUID, on connection: PostgresConnection,
+        _ people: [UUID], title: String, body: String, sms: Bool, sender: UUID, meeting: UUID, on connection: PostgresConnection,
         logger: Logger
     ) async throws {
         guard !people.isEmpty else { return }

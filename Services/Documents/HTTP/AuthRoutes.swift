@@ -163,9 +163,11 @@ struct AuthRoutes {
                         detail: "Nhập mã xác thực 6 số trên ứng dụng của bạn.")
                     return (.refused(problem), .undecided)
                 }
-                if let refusal = try await accounts.gate.codeWait(username: username) { return (.refused(Self.problem(refusal)), .undecided) }
+                if let refusal = try await accounts.gate.codeWait(username: username, on: connection) {
+                    return (.refused(Self.problem(refusal)), .undecided)
+                }
                 let matched = OneTimeCode.matchingStep(code: code, secret: secret, at: now, after: user.totpLastStep)
-                try await accounts.gate.codeChecked(username: username, right: matched != nil)
+                try await accounts.gate.codeChecked(username: username, right: matched != nil, on: connection)
                 guard let step = matched else {
                     try await recordFailure(user, username: username, why: "sai mã xác thực", address: address, on: connection)
                     let problem = ProblemDetails(
@@ -315,7 +317,8 @@ struct AuthRoutes {
             }
             try await confirmPassword(password, of: caller, address: accounts.clientAddress(request, context), for: "tắt mã xác thực")
         }
-        try await accounts.client.withTransaction(deadline: .requestTransaction, logger: logger) { connection in
+        // A wrong code is counted in the transaction, which then commits: the refusal comes after it.
+        let right = try await accounts.client.withTransaction(deadline: .requestTransaction, logger: logger) { connection -> Bool in
             guard let user = try await UserStore.findForUpdate(id: caller.id, on: connection, logger: logger) else {
                 throw AccessDenied.invalidToken
             }
@@ -324,19 +327,19 @@ struct AuthRoutes {
                     enabled ? "Chưa đăng ký mã xác thực, hoặc mã đã được bật." : "Mã xác thực chưa được bật.")
             }
             let secret = try accounts.secrets.openText(sealed)
-            if let refusal = try await accounts.gate.codeWait(username: caller.username) { throw Self.problem(refusal) }
+            if let refusal = try await accounts.gate.codeWait(username: caller.username, on: connection) { throw Self.problem(refusal) }
             let matched = OneTimeCode.matchingStep(code: body.code, secret: secret, at: Date(), after: user.totpLastStep)
-            try await accounts.gate.codeChecked(username: caller.username, right: matched != nil)
-            guard let step = matched else {
-                throw ProblemDetails.invalid([.init(field: "code", message: "Mã xác thực không đúng.")])
-            }
+            try await accounts.gate.codeChecked(username: caller.username, right: matched != nil, on: connection)
+            guard let step = matched else { return false }
             try await UserStore.setTOTP(
                 userID: user.id, secret: enabled ? try accounts.secrets.seal(secret) : nil, enabled: enabled, lastStep: step, on: connection,
                 logger: logger)
             try await UsageLog.append(
                 enabled ? .totpEnabled : .totpDisabled, userID: user.id, username: user.username, address: context.clientAddress,
                 on: connection, logger: logger)
+            return true
         }
+        guard right else { throw ProblemDetails.invalid([.init(field: "code", message: "Mã xác thực không đúng.")]) }
         return .noContent
     }
 }

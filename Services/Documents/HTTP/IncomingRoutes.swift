@@ -275,7 +275,10 @@ struct IncomingRoutes {
                     "insert into dossier_items (dossier_id, document_id) values (\(dossier), \(id)) on conflict do nothing", logger: logger)
             }
         case .createTask(let title, let assignee, let deadline):
-            // The same rules as `POST /api/v1/tasks`: only someone the caller may give work to.
+            // The same rules as `POST /api/v1/tasks`: a title and deadline that make sense, for someone the
+            // caller may give work to.
+            let problems = TaskRules.problems(title: title, deadline: deadline, now: Date())
+            guard problems.isEmpty else { throw ProblemDetails.invalid(problems.map { .init(field: $0.field, message: $0.message) }) }
             try await TaskRoutes.checkAssignment(by: caller, to: assignee, field: "assignee", on: connection, logger: logger)
             let task = UUID()
             try await TaskStore.insert(id: task, title: title, assignee: assignee, deadline: deadline, incoming: id, by: caller.id, on: connection, logger: logger)

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import PostgresNIO
 
 /// Who may try a password now. bcrypt is the costliest thing the service does, so a login flood must not
 /// take the cores or the database pool: an address has at most `perAddress` attempts in flight (in this
@@ -56,7 +57,9 @@ actor LoginGate {
 
     func leave(username: String, address: String, outcome: Outcome, at now: Date = Date()) async {
         let address = LoginThrottle.addressKey(address)
-        release(address)
+        // The slot is given back only once the failure is counted: the next attempt from this address
+        // then reads the wait it earned.
+        defer { release(address) }
         let pair = LoginThrottle.pairKey(username: Self.key(username), address: address)
         do {
             switch outcome {
@@ -76,16 +79,17 @@ actor LoginGate {
         inFlight[address] = left > 0 ? left : nil
     }
 
-    /// Second-factor codes: a wait per username, whatever the address (see `LoginThrottle.codeRule`).
-    func codeWait(username: String, at now: Date = Date()) async throws -> Refusal? {
-        try await store.wait([(.code, Self.key(username))], at: now).map(Refusal.wait)
+    /// Second-factor codes: a wait per username, whatever the address (see `LoginThrottle.codeRule`). Both
+    /// run on the caller's connection when it holds one, so a login never waits for a second connection.
+    func codeWait(username: String, at now: Date = Date(), on connection: PostgresConnection? = nil) async throws -> Refusal? {
+        try await store.wait([(.code, Self.key(username))], at: now, on: connection).map(Refusal.wait)
     }
 
-    func codeChecked(username: String, right: Bool, at now: Date = Date()) async throws {
+    func codeChecked(username: String, right: Bool, at now: Date = Date(), on connection: PostgresConnection? = nil) async throws {
         if right {
-            try await store.clear(.code, Self.key(username))
+            try await store.clear(.code, Self.key(username), on: connection)
         } else {
-            try await store.failed(.code, Self.key(username), rule: throttle.codeRule, at: now)
+            try await store.failed(.code, Self.key(username), rule: throttle.codeRule, at: now, on: connection)
         }
     }
 

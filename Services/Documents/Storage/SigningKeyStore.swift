@@ -20,9 +20,15 @@ enum SigningKeyStore {
 
     /// The published keys after making a new one or deleting retired ones where the policy says so;
     /// concurrent callers (replicas) agree through the table lock.
-    static func keySet(client: PostgresClient, secrets: SecretBox, policy: TokenKeyPolicy, now: Date = Date(), logger: Logger) async throws -> KeySet {
+    /// `now` is the database's clock unless given (tests): every replica then judges key ages by the clock
+    /// that wrote them.
+    static func keySet(client: PostgresClient, secrets: SecretBox, policy: TokenKeyPolicy, now given: Date? = nil, logger: Logger) async throws -> KeySet {
         try await client.withTransaction(deadline: .requestTransaction, logger: logger) { connection in
             try await connection.query("lock table signing_keys in exclusive mode", logger: logger)
+            var now = given ?? Date()
+            if given == nil {
+                for try await clock in try await connection.query("select now()", logger: logger).decode(Date.self) { now = clock }
+            }
             var stored: [(kid: String, privateKey: Data, createdAt: Date)] = []
             let rows = try await connection.query("select kid, private_key, created_at from signing_keys order by created_at desc", logger: logger)
             for try await (kid, value, createdAt) in rows.decode((String, ByteBuffer, Date).self) {

@@ -21,7 +21,7 @@ enum FieldLock: Equatable, Sendable {
             guard case .string(let bytes) = try? revision.resolve(item) else { return nil }
             return PDFText.decode(bytes)
         })
-        switch parameters["Action"]?.name {
+        switch try revision.resolve(parameters["Action"]).name {
         case "All": return .all
         case "Include": return .include(names)
         case "Exclude": return .exclude(names)

@@ -234,17 +234,22 @@ struct RevisionDiff {
     }
 
     /// Whether a reader paints the widget: a /Rect of some area, and neither Hidden (2) nor NoView (32).
+    /// Hidden means Hidden (2), or NoView (32) with neither Print (4), which prints it, nor ToggleNoView
+    /// (256), which shows it on a pointer; a /Rect that cannot be read counts as shown (a reader may read
+    /// it another way), its numbers followed through references as readers do.
     static func isShown(_ widget: PDFDictionary, in revision: PDFRevision) throws -> Bool {
-        let flags = widget["F"]?.integer ?? 0
-        guard flags & 2 == 0, flags & 32 == 0 else { return false }
-        let corners = (try revision.resolve(widget["Rect"]).array ?? []).compactMap { item -> Double? in
-            switch item {
+        let flags = try revision.resolve(widget["F"]).integer ?? 0
+        if flags & 2 != 0 { return false }
+        if flags & 32 != 0, flags & 4 == 0, flags & 256 == 0 { return false }
+        let items = try revision.resolve(widget["Rect"]).array ?? []
+        let corners = try items.compactMap { item -> Double? in
+            switch try revision.resolve(item) {
             case .integer(let value): Double(value)
             case .real(let value): value
             default: nil
             }
         }
-        guard corners.count == 4 else { return false }
+        guard corners.count == 4, items.count == 4 else { return true }
         return abs(corners[2] - corners[0]) * abs(corners[3] - corners[1]) > 0
     }
 
