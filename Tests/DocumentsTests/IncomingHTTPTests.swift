@@ -56,6 +56,14 @@ struct IncomingHTTPTests {
                 // The specialist saves it and makes a task; the head can no longer take the forward back.
                 let saved = try await client.send(.post, "\(url)/actions", token: office.specialist, json: ["action": "saveToDossier", "dossier": "Tuyển dụng 2026"])
                 #expect(saved.status == .ok)
+                // "Lưu hồ sơ" is read back: the specialist's dossier of that name holds the document.
+                struct Dossier: Decodable { var id: UUID; var name: String; var entries: Int }
+                struct Held: Decodable { var items: [Item]; struct Item: Decodable { var kind: String; var itemId: UUID } }
+                let dossiers = try await client.send(.get, "/api/v1/dossiers", token: office.specialist).decoded([Dossier].self)
+                let kept = try #require(dossiers.first { $0.name == "Tuyển dụng 2026" })
+                #expect(kept.entries == 1)
+                let held = try await client.send(.get, "/api/v1/dossiers/\(kept.id)", token: office.specialist).decoded(Held.self)
+                #expect(held.items.map(\.itemId) == [id] && held.items.map(\.kind) == ["incoming"])
                 let recall = try await client.send(.post, "\(url)/actions", token: office.head, json: ["action": "recall"])
                 #expect(recall.status == .conflict)
                 #expect(recall.problem?.detail == "Người nhận đã xử lý văn bản, không thể thu hồi.")

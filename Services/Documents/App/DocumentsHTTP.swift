@@ -12,6 +12,7 @@ enum DocumentsHTTP {
             DirectoryRoutes(accounts: accounts).add(to: api)
             UsageLogRoutes(accounts: accounts).add(to: api)
             TaskRoutes(accounts: accounts).add(to: api)
+            DossierRoutes(accounts: accounts).add(to: api)
             IncomingRoutes(accounts: accounts, us: us).add(to: api)
             OutgoingRoutes(
                 accounts: accounts, us: us, agencyAbbreviation: settings.agencyAbbreviation,

@@ -265,14 +265,21 @@ struct IncomingRoutes {
     ) async throws {
         switch command {
         case .saveToDossier(let name):
+            // Into the caller's own top-level dossier of that name, made if there is none.
             let rows = try await connection.query(
                 """
-                insert into dossiers (id, owner_id, name) values (\(UUID()), \(caller.id), \(name))
-                on conflict (owner_id, lower(name)) do update set name = dossiers.name returning id
+                with made as (
+                    insert into dossiers (id, owner_id, name) values (\(UUID()), \(caller.id), \(name))
+                    on conflict (coalesce(unit_id, owner_id), coalesce(parent_id, '00000000-0000-0000-0000-000000000000'::uuid), lower(name))
+                    do update set updated_at = now() returning id)
+                select id from made
                 """, logger: logger)
             for try await dossier in rows.decode(UUID.self) {
                 try await connection.query(
-                    "insert into dossier_items (dossier_id, document_id) values (\(dossier), \(id)) on conflict do nothing", logger: logger)
+                    """
+                    insert into dossier_entries (id, dossier_id, kind, item_id, added_by) values (\(UUID()), \(dossier), 'incoming', \(id), \(caller.id))
+                    on conflict (dossier_id, kind, item_id) do nothing
+                    """, logger: logger)
             }
         case .createTask(let title, let assignee, let deadline):
             // The same rules as `POST /api/v1/tasks`: a title and deadline that make sense, for someone the
