@@ -270,7 +270,8 @@ class WebJourneys(unittest.TestCase):
         if verdict == "Chưa xác định được chữ ký số":
             self.driver.find_element(By.NAME, "overrideSignature").click()
         self.submit("phat-hanh")
-        self.wait(lambda d: "thongbao=da-luu" in d.current_url)
+        # The address already says da-luu (from the file step): wait for the page the issue answers with.
+        self.wait(lambda d: d.find_element(By.CSS_SELECTOR, "[data-state]").text != "Chờ phát hành")
         self.assertEqual("Đã phát hành", self.driver.find_element(By.CSS_SELECTOR, "[data-state]").text)
         self.assertRegex(self.driver.find_element(By.CSS_SELECTOR, "[data-symbol]").text, r"^\d{2,}/LĐLĐ-VP$")
         recipients = self.driver.find_element(By.CSS_SELECTOR, "[data-list=recipients]").text
@@ -375,6 +376,23 @@ class WebJourneys(unittest.TestCase):
         self.wait(lambda d: "thongbao=da-luu" in d.current_url)
         self.assertEqual("Đã hoàn thành", self.driver.find_element(By.CSS_SELECTOR, "[data-state]").text)
         self.assertIn("Đã gửi báo cáo cho văn phòng", self.text())
+        task = self.driver.current_url.split("?")[0]
+
+        # The specialist opens a dossier and files the task in it; the dossier shows it.
+        dossier = f"Hồ sơ báo cáo {self.office.run}"
+        self.go("/ho-so")
+        self.driver.find_element(By.ID, "name").send_keys(dossier)
+        self.submit("lap-ho-so")
+        self.wait(lambda d: "thongbao=da-lap" in d.current_url)
+        self.assertIn(dossier, self.text())
+        self.shot("dossiers")
+        self.driver.get(task)
+        self.choose("dossierId", dossier)
+        self.submit("luu-ho-so")
+        self.wait(lambda d: "thongbao=da-luu-muc" in d.current_url)
+        self.assertIn(dossier, self.driver.find_element(By.TAG_NAME, "h1").text)
+        self.assertIn(title, self.text())
+        self.shot("dossier")
 
 
 class PartnerScript(unittest.TestCase):

@@ -15,7 +15,7 @@ struct Renderer: Sendable {
 
     struct Missing: Error {}
 
-    enum Section: String { case incoming, outgoing, tasks, calendar, notices, search, directory, admin, profile, none }
+    enum Section: String { case incoming, outgoing, tasks, dossiers, calendar, notices, search, directory, admin, profile, none }
 
     func page(
         _ template: String, title: String, session: WebSession, section: Section = .none, status: HTTPResponse.Status = .ok,
@@ -30,6 +30,7 @@ struct Renderer: Sendable {
                 ["href": "/van-ban-den", "label": "Văn bản đến", "active": section == .incoming],
                 ["href": "/van-ban-di", "label": "Văn bản đi", "active": section == .outgoing],
                 ["href": "/cong-viec", "label": "Công việc", "active": section == .tasks],
+                ["href": "/ho-so", "label": "Hồ sơ", "active": section == .dossiers],
                 ["href": "/lich-cong-tac", "label": "Lịch công tác", "active": section == .calendar],
                 ["href": "/thong-bao", "label": "Thông báo", "active": section == .notices, "badge": true],
                 ["href": "/tra-cuu", "label": "Tra cứu", "active": section == .search],

@@ -101,6 +101,7 @@ struct TaskPages {
         data["error"] = error ?? ""
         data["errors"] = errors
         data["notice"] = notice == "da-luu" ? "Đã cập nhật tiến độ." : ""
+        data["dossiers"] = try await DossierPages.fileable(app, session)
         return app.renderer.page("task", title: task.title, session: session, section: .tasks, status: error == nil ? .ok : .unprocessableContent, data)
     }
 
