@@ -110,7 +110,7 @@ struct AccessRulesTests {
             try await harness.application.test(.router) { client in
                 let people = try await Self.people(client)
                 let cases: [(HTTPRequest.Method, String)] = [
-                    (.get, "/api/v1/users"), (.get, "/api/v1/usage-log"), (.post, "/api/v1/units"), (.post, "/api/v1/agencies"),
+                    (.get, "/api/v1/users"), (.post, "/api/v1/units"), (.post, "/api/v1/agencies"),
                 ]
                 for (method, path) in cases {
                     let response = try await client.send(method, path, token: people.specialist, json: ["code": "X", "name": "Y"])
@@ -118,6 +118,13 @@ struct AccessRulesTests {
                     #expect(response.headers[.contentType]?.hasPrefix("application/problem+json") == true)
                     #expect(response.problem?.detail == "Chức năng này dành cho vai trò Quản trị.", "\(method) \(path)")
                 }
+                // The usage log: the specialist reads their own lines only (seed §6.9), the admin's none.
+                struct Log: Decodable { var items: [Line]; struct Line: Decodable { var username: String; var action: String } }
+                let own = try await client.send(.get, "/api/v1/usage-log?perPage=200", token: people.specialist).decoded(Log.self)
+                #expect(!own.items.isEmpty && Set(own.items.map(\.username)) == ["chuyenvien.test"])
+                #expect(own.items.contains { $0.action == "passwordChanged" })
+                let asking = try await client.send(.get, "/api/v1/usage-log?username=admin", token: people.specialist).decoded(Log.self)
+                #expect(asking.items.isEmpty)
                 // What every logged-in user may read, the specialist reads.
                 let directory = try await client.send(.get, "/api/v1/directory?q=binh", token: people.specialist)
                 #expect(directory.status == .ok)

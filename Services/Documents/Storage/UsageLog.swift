@@ -29,11 +29,12 @@ enum UsageLog {
     }
 
     static func query(
-        username: String?, action: String?, from: Date?, to: Date?, limit: Int, offset: Int, on connection: PostgresConnection,
+        username: String?, userID: UUID? = nil, action: String?, from: Date?, to: Date?, limit: Int, offset: Int, on connection: PostgresConnection,
         logger: Logger
     ) async throws -> (entries: [Entry], total: Int) {
         let filter: PostgresQuery = """
             from usage_log where (\(username)::text is null or username = \(username))
+              and (\(userID)::uuid is null or user_id = \(userID))
               and (\(action)::text is null or action = \(action))
               and (\(from)::timestamptz is null or at >= \(from)) and (\(to)::timestamptz is null or at < \(to))
             """
