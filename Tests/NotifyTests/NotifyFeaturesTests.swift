@@ -82,10 +82,18 @@ struct NotifyFeaturesTests {
         }
     }
 
-    @Test func onlyPublishersWriteNewsAndEditsKeepTheirHistory() async throws {
+    @Test func anyonePostsNewsOnlyTheAuthorOrAPublisherChangesItAndEditsKeepTheirHistory() async throws {
         try await withOffice { harness, client, tokens in
             let post = ["title": "Thông báo nghỉ Tết Dương lịch", "body": "Cơ quan nghỉ ngày 01/01/2027."]
-            #expect(try await client.call(.post, "/api/v1/news", token: tokens["specialist"]!, json: post).status == .forbidden)
+            // Seed §6.6: any user posts, and edits or deletes their own post.
+            let own = try await client.call(.post, "/api/v1/news", token: tokens["specialist"]!, json: ["title": "Câu lạc bộ bóng bàn", "body": "Tập chiều thứ Sáu."])
+            #expect(own.status == .created)
+            let mine = try own.json(NewsRoutes.Post.self)
+            #expect(try await client.call(.put, "/api/v1/news/\(mine.id)", token: tokens["specialist"]!, json: ["title": "Câu lạc bộ bóng bàn", "body": "Tập chiều thứ Năm."]).status == .ok)
+            #expect(try await client.call(.delete, "/api/v1/news/\(mine.id)", token: tokens["specialist"]!).status == .noContent)
+            // Someone else's post: only a holder of news.publish edits or deletes it.
+            let other = try await client.call(.post, "/api/v1/news", token: tokens["specialist"]!, json: post).json(NewsRoutes.Post.self)
+            #expect(try await client.call(.delete, "/api/v1/news/\(other.id)", token: tokens["clerk"]!).status == .noContent)
             let created = try await client.call(.post, "/api/v1/news", token: tokens["clerk"]!, json: post).json(NewsRoutes.Post.self)
             let edited = try await client.call(
                 .put, "/api/v1/news/\(created.id)", token: tokens["clerk"]!, json: ["title": "Thông báo nghỉ Tết Dương lịch 2027", "body": "Cơ quan nghỉ ngày 01/01/2027 (thứ Sáu)."]

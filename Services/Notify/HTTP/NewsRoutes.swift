@@ -5,8 +5,8 @@ import PostgresNIO
 import ServiceKit
 import VietnameseText
 
-/// Tin nội bộ: posts the whole agency reads; only holders of `news.publish` write, edit or delete,
-/// and every edit keeps the earlier text.
+/// Tin nội bộ (seed §6.6): posts the whole agency reads; anyone posts, and edits or deletes their own
+/// posts; editing or deleting someone else's needs `news.publish`. Every edit keeps the earlier text.
 struct NewsRoutes {
     let client: PostgresClient
     let logger: Logger
@@ -47,7 +47,7 @@ struct NewsRoutes {
             }
         }
         api.post("news") { request, context -> EditedResponse<Post> in
-            let caller = try context.require(.newsPublish)
+            let caller = try context.requireCaller()
             let input = try Self.valid(try await request.json(Input.self, context: context, limit: 4 << 20))
             let id = UUID()
             return EditedResponse(
@@ -62,10 +62,11 @@ struct NewsRoutes {
                 })
         }
         api.put("news/:id") { request, context -> Post in
-            let caller = try context.require(.newsPublish)
+            let caller = try context.requireCaller()
             let id = try InboxRoutes.id(context)
             let input = try Self.valid(try await request.json(Input.self, context: context, limit: 4 << 20))
             return try await client.withTransaction(deadline: .requestTransaction, logger: logger) { connection in
+                try await mayChange(id, caller, connection)
                 var found = false
                 for try await _ in try await connection.query(
                     "update news set title = \(input.title), body = \(input.body), updated_at = now() where id = \(id) and deleted_at is null returning id",
@@ -77,12 +78,15 @@ struct NewsRoutes {
             }
         }
         api.delete("news/:id") { _, context -> HTTPResponse.Status in
-            let caller = try context.require(.newsPublish)
+            let caller = try context.requireCaller()
             let id = try InboxRoutes.id(context)
-            var found = false
-            for try await _ in try await client.query(
-                "update news set deleted_at = now() where id = \(id) and deleted_at is null returning id", logger: logger) { found = true }
-            guard found else { throw ProblemDetails.notFound("Không tìm thấy tin.") }
+            try await client.withTransaction(deadline: .requestTransaction, logger: logger) { connection in
+                try await mayChange(id, caller, connection)
+                var found = false
+                for try await _ in try await connection.query(
+                    "update news set deleted_at = now() where id = \(id) and deleted_at is null returning id", logger: logger) { found = true }
+                guard found else { throw ProblemDetails.notFound("Không tìm thấy tin.") }
+            }
             logger.info("news deleted", metadata: ["news": "\(id)", "by": "\(caller.username)"])
             return .noContent
         }
@@ -100,6 +104,18 @@ struct NewsRoutes {
             ).decode((String, String, String, Date).self) { versions.append(Version(title: title, body: body, editedBy: by, editedAt: at)) }
             guard !versions.isEmpty else { throw ProblemDetails.notFound("Không tìm thấy tin.") }
             return History(versions: versions)
+        }
+    }
+
+    /// The author changes their own post; anyone else needs `news.publish` (404 for a post not there).
+    private func mayChange(_ id: UUID, _ caller: Caller, _ connection: PostgresConnection) async throws {
+        var author: UUID?
+        for try await value in try await connection.query(
+            "select author_id from news where id = \(id) and deleted_at is null for update", logger: logger
+        ).decode(UUID.self) { author = value }
+        guard let author else { throw ProblemDetails.notFound("Không tìm thấy tin.") }
+        guard author == caller.id || caller.has(.newsPublish) else {
+            throw ProblemDetails.forbidden("Chỉ người đăng tin, hoặc người có quyền đăng tin, mới sửa hay xóa tin này.")
         }
     }
 

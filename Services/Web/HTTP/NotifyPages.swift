@@ -223,7 +223,6 @@ struct NotifyPages {
         return app.renderer.page(
             "news", title: "Tin nội bộ", session: session, section: .notices, status: problem == nil ? .ok : .unprocessableContent,
             [
-                "canPublish": session.user?.permissions.contains("news.publish") == true,
                 "posts": news.items.map { ["title": $0.title, "body": $0.body, "author": $0.authorName, "at": Labels.dateTime($0.updatedAt), "edited": $0.edits > 0] },
                 "values": values, "error": problem?.summary ?? "",
             ])
