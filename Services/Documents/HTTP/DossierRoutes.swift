@@ -35,7 +35,7 @@ struct DossierRoutes {
 
     struct NewDossier: Decodable { var name: String; var parentId: UUID?; var unitId: UUID? }
     struct Change: Decodable { var name: String; var parentId: UUID?; var closed: Bool }
-    struct NewItem: Decodable { var incomingId: UUID?; var outgoingId: UUID?; var taskId: UUID? }
+    struct NewItem: Decodable { var incomingId: UUID?; var outgoingId: UUID?; var taskId: UUID?; var fileId: UUID? }
     struct Share: Decodable { var userIds: [UUID]?; var unitIds: [UUID]? }
 
     func add(to api: RouterGroup<ServiceRequestContext>) {
@@ -119,11 +119,11 @@ struct DossierRoutes {
             let caller = try context.requireCaller()
             let id = try UUID.parameter("id", of: context, what: "hồ sơ")
             let body = try await request.json(NewItem.self, context: context)
-            let chosen = [("incoming", body.incomingId), ("outgoing", body.outgoingId), ("task", body.taskId)].compactMap { kind, item in
+            let chosen = [("incoming", body.incomingId), ("outgoing", body.outgoingId), ("task", body.taskId), ("file", body.fileId)].compactMap { kind, item in
                 item.map { (kind, $0) }
             }
             guard chosen.count == 1, let (kind, item) = chosen.first else {
-                throw ProblemDetails.invalid([.init(field: "", message: "Chọn đúng một văn bản đến, văn bản đi hoặc công việc.")])
+                throw ProblemDetails.invalid([.init(field: "", message: "Chọn đúng một văn bản đến, văn bản đi, công việc hoặc tài liệu.")])
             }
             let person = Self.person(caller)
             let entry = try await DatabaseProblem.transaction(on: accounts.client, label: "hồ sơ", logger: logger) { connection -> DossierStore.Entry in
@@ -209,6 +209,9 @@ struct DossierRoutes {
         case "outgoing":
             return try await OutgoingQueries.canSee(
                 item, viewer: .init(id: caller.id, seesAll: caller.has(.head) || caller.has(.clerk)), on: connection, logger: logger)
+        case "file":
+            guard let file = try await PersonalFileStore.rules(item, on: connection, logger: logger) else { return false }
+            return PersonalFileRules.mayRead(file, person: caller.id, unit: caller.unit?.id)
         default:
             for try await (creator, assignee) in try await connection.query(
                 "select created_by, assignee from tasks where id = \(item)", logger: logger

@@ -28,6 +28,10 @@ struct DeadlineWatch: Service {
                     before: Date().addingTimeInterval(-IncomingStore.rejectedRetention), on: connection, logger: logger)
             }
             if removed > 0 { logger.info("old refused messages removed", metadata: ["count": "\(removed)"]) }
+            // Personal files deleted longer ago than they are kept for restoring.
+            _ = try await client.withConnection { connection in
+                try await PersonalFileStore.purge(before: Date().addingTimeInterval(-PersonalFileRules.keptDeleted), on: connection, logger: logger)
+            }
             // And login failures no throttle rule still counts (the longest forgets after an hour).
             _ = try await client.withConnection { connection in
                 try await LoginFailureStore.prune(before: Date().addingTimeInterval(-3600), on: connection, logger: logger)

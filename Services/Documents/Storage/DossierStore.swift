@@ -119,6 +119,7 @@ enum DossierStore {
             select e.id, e.kind, e.item_id,
                 coalesce(case e.kind when 'incoming' then (select subject from incoming_documents where id = e.item_id)
                                      when 'outgoing' then (select subject from outgoing_documents where id = e.item_id)
+                                     when 'file' then (select name from personal_files where id = e.item_id and deleted_at is null)
                                      else (select title from tasks where id = e.item_id) end, '(đã xóa)'),
                 e.added_at
             from dossier_entries e where e.dossier_id = \(dossier) order by e.added_at, e.id limit 1000
