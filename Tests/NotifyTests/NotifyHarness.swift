@@ -31,6 +31,7 @@ struct NotifyHarness: @unchecked Sendable {
                 NoticeRoutes(client: database, logger: notifyLogger).add(to: api)
                 NewsRoutes(client: database, logger: notifyLogger).add(to: api)
                 ChatRoutes(client: database, logger: notifyLogger).add(to: api)
+                UrgentRoutes(client: database, logger: notifyLogger).add(to: api)
             })
     }
 

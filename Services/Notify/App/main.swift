@@ -27,5 +27,6 @@ await runtime.runAsMain(
         SmsRoutes(client: runtime.postgres, logger: runtime.logger).add(to: api)
         NoticeRoutes(client: runtime.postgres, logger: runtime.logger).add(to: api)
         NewsRoutes(client: runtime.postgres, logger: runtime.logger).add(to: api)
+        UrgentRoutes(client: runtime.postgres, logger: runtime.logger).add(to: api)
         ChatRoutes(client: runtime.postgres, logger: runtime.logger).add(to: api)
     })

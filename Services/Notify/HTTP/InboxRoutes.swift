@@ -97,6 +97,7 @@ struct InboxRoutes {
                             case .inbox: queue.yield(try await unread())
                             case .chat(let conversation):
                                 queue.yield("event: chat\ndata: {\"conversationId\":\"\(conversation.uuidString.lowercased())\"}\n\n")
+                            case .urgent: queue.yield("event: urgent\ndata: {}\n\n")
                             }
                         }
                         queue.finish()

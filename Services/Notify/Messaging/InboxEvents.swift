@@ -9,6 +9,8 @@ enum LiveEvent: Sendable, Equatable {
     case inbox
     /// A new chat message in this conversation.
     case chat(UUID)
+    /// A new urgent notice, for everyone.
+    case urgent
 }
 
 /// Live updates. A new message announces its recipient with PostgreSQL's NOTIFY, which is sent only
@@ -24,6 +26,11 @@ actor InboxEvents: Service {
     init(client: PostgresClient, logger: Logger) {
         self.client = client
         self.logger = logger
+    }
+
+    /// A new urgent notice, for everyone's streams (`*` in the payload).
+    static func announceUrgent(on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query("select pg_notify(\(channel), '*:urgent')", logger: logger)
     }
 
     static func announce(_ user: UUID, _ event: LiveEvent = .inbox, on connection: PostgresConnection, logger: Logger) async throws {
@@ -56,6 +63,10 @@ actor InboxEvents: Service {
     }
 
     private func deliver(_ payload: String) {
+        if payload == "*:urgent" {
+            for continuation in streams.values.flatMap(\.values) { continuation.yield(.urgent) }
+            return
+        }
         let parts = payload.split(separator: ":")
         guard let first = parts.first, let user = UUID(uuidString: String(first)) else { return }
         let event: LiveEvent = parts.count == 3 ? UUID(uuidString: String(parts[2])).map(LiveEvent.chat) ?? .inbox : .inbox

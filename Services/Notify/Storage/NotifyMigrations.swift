@@ -154,5 +154,26 @@ enum NotifyMigrations {
                 "update outbox set exchange = 'ioffice.sms', routing_key = 'sms.outbound' where exchange = '' and routing_key = 'notify.sms.outbound'",
                 "update outbox_parked set exchange = 'ioffice.sms', routing_key = 'sms.outbound' where exchange = '' and routing_key = 'notify.sms.outbound'",
             ]),
+        Migration(
+            version: 4, name: "urgent notices",
+            statements: [
+                """
+                create table urgent_notices (
+                    id uuid primary key,
+                    sender_id uuid not null,
+                    sender_name text not null,
+                    text text not null,
+                    until timestamptz not null,
+                    created_at timestamptz not null default now())
+                """,
+                "create index urgent_notices_until on urgent_notices (until)",
+                """
+                create table urgent_acks (
+                    notice_id uuid not null references urgent_notices (id) on delete cascade,
+                    user_id uuid not null,
+                    at timestamptz not null default now(),
+                    primary key (notice_id, user_id))
+                """,
+            ]),
     ]
 }
