@@ -25,6 +25,8 @@ enum DocumentsHTTP {
             CatalogRoutes<AgencyEntry>(client: accounts.client, logger: accounts.logger).add(to: api)
             CatalogRoutes<DistrictEntry>(client: accounts.client, logger: accounts.logger).add(to: api)
             CatalogRoutes<WardEntry>(client: accounts.client, logger: accounts.logger).add(to: api)
+            CatalogRoutes<WorkingDayAdjustmentEntry>(client: accounts.client, logger: accounts.logger).add(to: api)
+            WorkingDayRoutes(accounts: accounts).add(to: api)
         }
     }
 }

@@ -6,15 +6,14 @@ import PostgresNIO
 import ServiceKit
 import ServiceLifecycle
 
-/// Every hour: people holding an incoming document due within a day, or overdue, get a reminder
+/// Every hour: people holding an incoming document due by the end of the next working day (a Friday
+/// reminds of Monday's deadlines, a day before Tết of those after it), or overdue, get a reminder
 /// through Notify (`notification-request.v1`, in the app, and by SMS once overdue). Each reminder is
 /// sent once per part and kind, however often the scan runs or restarts.
 struct DeadlineWatch: Service {
     let client: PostgresClient
     let logger: Logger
     var interval: Duration = .seconds(3600)
-    /// "Due soon" means within this long.
-    var warning: TimeInterval = 86_400
 
     enum Kind: String { case dueSoon, overdue }
 
@@ -43,13 +42,14 @@ struct DeadlineWatch: Service {
     @discardableResult
     func scan(at now: Date) async throws -> Int {
         try await client.withTransaction(deadline: .requestTransaction, logger: logger) { connection in
+            let soon = try await WorkingDayAdjustmentEntry.calendar(on: connection, logger: logger).endOfNextWorkingDay(after: now)
             let rows = try await connection.query(
                 """
                 select a.id, a.assignee, a.deadline, d.id, d.subject,
                        case when a.deadline <= \(now) then 'overdue' else 'dueSoon' end as kind
                 from incoming_assignments a join incoming_documents d on d.id = a.document_id
                 where a.state = 'open' and a.role <> 'info' and a.deadline is not null and d.state = 'inProgress'
-                  and a.deadline <= \(now.addingTimeInterval(warning))
+                  and a.deadline <= \(soon)
                   and not exists (select 1 from deadline_reminders r where r.assignment_id = a.id
                                   and r.kind = case when a.deadline <= \(now) then 'overdue' else 'dueSoon' end)
                 for update of a skip locked
