@@ -77,24 +77,20 @@ struct PersonalFileRoutes {
             }
             return .noContent
         }
-        api.delete("files/:id") { _, context -> HTTPResponse.Status in
-            let caller = try context.requireCaller()
-            let id = try UUID.parameter("id", of: context, what: "tài liệu")
-            try await accounts.client.withTransaction(deadline: .requestTransaction, logger: logger) { connection in
-                try await owned(id, by: caller, deleted: false, on: connection)
-                try await connection.query("update personal_files set deleted_at = now() where id = \(id)", logger: logger)
-            }
-            return .noContent
+        api.delete("files/:id") { _, context -> HTTPResponse.Status in try await setDeleted(true, context) }
+        api.post("files/:id/restore") { _, context -> HTTPResponse.Status in try await setDeleted(false, context) }
+    }
+
+    /// Deletes (restorably) or restores the caller's own file.
+    private func setDeleted(_ deleted: Bool, _ context: ServiceRequestContext) async throws -> HTTPResponse.Status {
+        let caller = try context.requireCaller()
+        let id = try UUID.parameter("id", of: context, what: "tài liệu")
+        try await accounts.client.withTransaction(deadline: .requestTransaction, logger: logger) { connection in
+            try await owned(id, by: caller, deleted: !deleted, on: connection)
+            let at: Date? = deleted ? Date() : nil
+            try await connection.query("update personal_files set deleted_at = \(at) where id = \(id)", logger: logger)
         }
-        api.post("files/:id/restore") { _, context -> HTTPResponse.Status in
-            let caller = try context.requireCaller()
-            let id = try UUID.parameter("id", of: context, what: "tài liệu")
-            try await accounts.client.withTransaction(deadline: .requestTransaction, logger: logger) { connection in
-                try await owned(id, by: caller, deleted: true, on: connection)
-                try await connection.query("update personal_files set deleted_at = null where id = \(id)", logger: logger)
-            }
-            return .noContent
-        }
+        return .noContent
     }
 
     /// The caller's own file, deleted or not as asked; anything else is the same 404.
