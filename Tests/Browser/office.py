@@ -73,13 +73,13 @@ class Office:
             "code": "VP" + self.run, "name": f"Văn phòng {self.run}", "abbreviation": "VP", "parentId": None})
         self.unit = unit["id"]
         self.people = {}
-        for key, name, roles in [
-            ("clerk", "Lương Thị Văn Thư", ["clerk"]), ("head", "Trần Công Huân", ["head"]),
-            ("leader", "Nông Thị Lãnh Đạo", ["unitLeader"]), ("specialist", "Hoàng Thị Huỳnh", ["specialist"]),
+        for key, name, roles, permissions in [
+            ("clerk", "Lương Thị Văn Thư", ["clerk"], ["news.publish"]), ("head", "Trần Công Huân", ["head"], []),
+            ("leader", "Nông Thị Lãnh Đạo", ["unitLeader"], []), ("specialist", "Hoàng Thị Huỳnh", ["specialist"], []),
         ]:
             created = api.ok("POST", "/api/v1/users", admin, {
                 "username": f"{key}.{self.run.lower()}", "fullName": f"{name} {self.run}", "unitId": self.unit, "position": "",
-                "roles": roles, "permissions": [], "phone": None})
+                "roles": roles, "permissions": permissions, "phone": None})
             self.people[key] = {"username": created["username"], "password": created["initialPassword"], "id": created["id"],
                                 "name": f"{name} {self.run}"}
 

@@ -15,7 +15,7 @@ struct Renderer: Sendable {
 
     struct Missing: Error {}
 
-    enum Section: String { case incoming, outgoing, tasks, dossiers, calendar, notices, search, directory, admin, profile, none }
+    enum Section: String { case incoming, outgoing, tasks, dossiers, files, calendar, notices, search, directory, admin, profile, none }
 
     func page(
         _ template: String, title: String, session: WebSession, section: Section = .none, status: HTTPResponse.Status = .ok,
@@ -26,11 +26,13 @@ struct Renderer: Sendable {
         context["csrf"] = session.csrf
         if let user = session.user, !user.mustChangePassword {
             context["user"] = ["name": user.name, "unit": user.unit?.name ?? ""]
+            context["urgent"] = session.urgent.map { ["id": $0.id.uuidString.lowercased(), "text": $0.text, "sender": $0.senderName] }
             var menu: [[String: Any]] = [
                 ["href": "/van-ban-den", "label": "Văn bản đến", "active": section == .incoming],
                 ["href": "/van-ban-di", "label": "Văn bản đi", "active": section == .outgoing],
                 ["href": "/cong-viec", "label": "Công việc", "active": section == .tasks],
                 ["href": "/ho-so", "label": "Hồ sơ", "active": section == .dossiers],
+                ["href": "/tai-lieu", "label": "Tài liệu", "active": section == .files],
                 ["href": "/lich-cong-tac", "label": "Lịch công tác", "active": section == .calendar],
                 ["href": "/thong-bao", "label": "Thông báo", "active": section == .notices, "badge": true],
                 ["href": "/tra-cuu", "label": "Tra cứu", "active": section == .search],

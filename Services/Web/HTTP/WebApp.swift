@@ -49,6 +49,8 @@ struct WebApp: Sendable {
                     refreshed = fresh.token
                 }
             }
+            // Every page shows the urgent notices not yet acknowledged; Notify away means none shown, not an error.
+            session.urgent = (try? await backend.get(.notify, "/api/v1/urgent", token: session.token, as: [WebSession.Urgent].self)) ?? []
             var response = try await body(session)
             if let refreshed { response.setCookie(WebSession.cookie(WebSession.tokenCookie, refreshed, secure: settings.secureCookies)) }
             return response

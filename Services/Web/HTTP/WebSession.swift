@@ -12,6 +12,10 @@ struct WebSession: Sendable {
     var csrf: String
     /// The CSRF cookie is new and must be set on the response.
     var csrfIsNew: Bool
+    /// Urgent notices (thông báo khẩn) the user has not acknowledged: shown at the top of every page.
+    var urgent: [Urgent] = []
+
+    struct Urgent: Sendable, Decodable { var id: UUID; var text: String; var senderName: String }
 
     /// What the token carries, for the page (the services check the token on every call).
     struct User: Sendable, Decodable {
