@@ -399,7 +399,7 @@ class WebJourneys(unittest.TestCase):
     def test_7_an_urgent_notice_on_every_page_until_read_and_a_file_of_ones_own(self):
         text = f"Họp khẩn lúc 14 giờ tại phòng họp số 1 {self.office.run}"
         self.login("clerk")
-        self.go("/thong-bao-khan")
+        self.driver.find_element(By.LINK_TEXT, "Thông báo khẩn").click()
         self.driver.find_element(By.ID, "text").send_keys(text)
         self.submit("gui-khan")
         self.wait(lambda d: "thongbao=da-gui" in d.current_url)

@@ -129,7 +129,7 @@ struct UrgentPages {
     func page(_ session: WebSession, notice: String? = nil, error: String? = nil) async throws -> Response {
         let sent = try await app.backend.get(.notify, "/api/v1/urgent?view=sent", token: session.token, as: [Sent].self)
         return app.renderer.page(
-            "urgent", title: "Thông báo khẩn", session: session, section: .notices, status: error == nil ? .ok : .unprocessableContent,
+            "urgent", title: "Thông báo khẩn", session: session, section: .urgent, status: error == nil ? .ok : .unprocessableContent,
             [
                 "canSend": session.user?.permissions.contains("news.publish") == true,
                 "sent": sent.map { ["text": $0.text, "at": Labels.dateTime($0.createdAt), "until": Labels.dateTime($0.until), "read": $0.acknowledgedBy?.count ?? 0] },

@@ -15,7 +15,7 @@ struct Renderer: Sendable {
 
     struct Missing: Error {}
 
-    enum Section: String { case incoming, outgoing, tasks, dossiers, files, calendar, notices, search, directory, admin, profile, none }
+    enum Section: String { case incoming, outgoing, tasks, dossiers, files, urgent, calendar, notices, search, directory, admin, profile, none }
 
     func page(
         _ template: String, title: String, session: WebSession, section: Section = .none, status: HTTPResponse.Status = .ok,
@@ -38,6 +38,9 @@ struct Renderer: Sendable {
                 ["href": "/tra-cuu", "label": "Tra cứu", "active": section == .search],
                 ["href": "/danh-ba", "label": "Danh bạ", "active": section == .directory],
             ]
+            if user.permissions.contains("news.publish") {
+                menu.append(["href": "/thong-bao-khan", "label": "Thông báo khẩn", "active": section == .urgent])
+            }
             if user.has("admin") { menu.append(["href": "/quan-tri/nguoi-dung", "label": "Quản trị", "active": section == .admin]) }
             context["menu"] = menu
         }
