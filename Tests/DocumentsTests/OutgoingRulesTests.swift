@@ -111,12 +111,15 @@ struct OutgoingRulesTests {
         #expect(refusal(.recallDraft, by: author, current)?.kind == .conflict)
     }
 
-    @Test func onlyTheAuthorDeletesAndOnlyBeforeIssue() throws {
+    @Test func theAuthorOrTheLeaderHoldingItDeletesADraftAndOnlyBeforeIssue() throws {
         let draft = OutgoingCase.drafted(by: author.id)
         #expect(refusal(.delete, by: leader, draft)?.kind == .forbidden)
         #expect(try step(.delete, by: author, draft).state == .deleted)
         let submitted = try step(.submit(to: reviewer(leader), comment: nil), by: author, draft)
         #expect(refusal(.delete, by: author, submitted)?.kind == .conflict)
+        // Seed §3.2: the leader it was sent to may delete a draft that will not be issued; another may not.
+        #expect(refusal(.delete, by: head, submitted)?.kind == .forbidden)
+        #expect(try step(.delete, by: leader, submitted).state == .deleted)
     }
 
     @Test func anIssuedDocumentIsRecalledOnlyWhileNobodyActed() throws {

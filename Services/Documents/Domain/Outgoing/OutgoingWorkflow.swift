@@ -62,9 +62,14 @@ enum OutgoingWorkflow {
             next.holderActed = false
             return .success(Transition(next: next, action: "recalled", comment: nil))
         case .delete:
-            guard actor.id == current.author else { return .failure(.forbidden("Chỉ người soạn thảo xóa được dự thảo.")) }
-            guard [.draft, .returned].contains(current.state), current.number == nil else {
-                return .failure(.conflict("Chỉ xóa được dự thảo đang ở chỗ người soạn thảo và chưa phát hành."))
+            // Its author, while it is with them; or (seed §3.2) the leader it was sent to, who decides it
+            // will not be issued.
+            let leaderHolding = actor.isLeader && current.holder == actor.id && current.state == .inReview
+            guard actor.id == current.author || leaderHolding else {
+                return .failure(.forbidden("Chỉ người soạn thảo, hoặc lãnh đạo đang giữ dự thảo, xóa được dự thảo."))
+            }
+            guard [.draft, .returned].contains(current.state) || leaderHolding, current.number == nil else {
+                return .failure(.conflict("Chỉ xóa được dự thảo đang ở chỗ người soạn thảo (hoặc lãnh đạo đang xem) và chưa phát hành."))
             }
             var next = current
             next.state = .deleted
