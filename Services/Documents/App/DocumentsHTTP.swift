@@ -14,6 +14,7 @@ enum DocumentsHTTP {
             TaskRoutes(accounts: accounts).add(to: api)
             DossierRoutes(accounts: accounts).add(to: api)
             PersonalFileRoutes(accounts: accounts).add(to: api)
+            OpinionRoutes(accounts: accounts).add(to: api)
             IncomingRoutes(accounts: accounts, us: us).add(to: api)
             OutgoingRoutes(
                 accounts: accounts, us: us, agencyAbbreviation: settings.agencyAbbreviation,

@@ -128,9 +128,13 @@ struct TaskRoutes {
     }
 
     static func tell(_ people: [UUID], title: String, body: String, task: UUID, on connection: PostgresConnection, logger: Logger) async throws {
-        let request = NotificationRequestV1(
-            requestId: UUID(), recipients: people, channels: [.inApp], title: title, body: body,
-            link: "/cong-viec/\(task.uuidString.lowercased())")
+        try await tell(people, title: title, body: body, link: "/cong-viec/\(task.uuidString.lowercased())", on: connection, logger: logger)
+    }
+
+    /// People told in the app, through Notify (the outbox, so only if this transaction commits).
+    static func tell(_ people: [UUID], title: String, body: String, link: String, on connection: PostgresConnection, logger: Logger) async throws {
+        guard !people.isEmpty else { return }
+        let request = NotificationRequestV1(requestId: UUID(), recipients: people, channels: [.inApp], title: title, body: body, link: link)
         try await Outbox.enqueue(
             OutboxMessage(
                 type: NotificationRequestV1.messageType, exchange: Routes.eventsExchange, routingKey: Routes.notificationRequestedKey,

@@ -6,6 +6,6 @@ enum DocumentsMigrations {
         AccountsSchema.migration, CatalogSchema.migration, CatalogSchema.documentTypesSeed, IncomingSchema.migration,
         IncomingSchema.defaultRegisters, IncomingSchema.numberLast, OutgoingSchema.migration, IncomingSchema.senderIdAsSent,
         IncomingSchema.rejectedBodySize, LoginFailureSchema.migration, VerifyRouteSchema.migration,
-        TaskStore.migration, DossierStore.migration, PersonalFileStore.migration, WorkingDayAdjustmentEntry.migration,
+        TaskStore.migration, DossierStore.migration, PersonalFileStore.migration, WorkingDayAdjustmentEntry.migration, OpinionStore.migration,
     ]
 }
