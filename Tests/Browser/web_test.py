@@ -15,7 +15,7 @@ import urllib.request
 
 from axe_selenium_python import Axe
 from selenium import webdriver
-from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
@@ -64,7 +64,9 @@ class WebJourneys(unittest.TestCase):
     def wait(self, condition, timeout=15):
         # A page that is replaced while a condition reads it (the redirect after a post) leaves a stale
         # element: that is "not yet", not a failure.
-        return WebDriverWait(self.driver, timeout, ignored_exceptions=[StaleElementReferenceException]).until(condition)
+        # Chromium may also say the node "does not belong to the document" (a WebDriverException) for the same
+        # reason: a wait retries both until its time is up, so a real failure is still a failure.
+        return WebDriverWait(self.driver, timeout, ignored_exceptions=[StaleElementReferenceException, WebDriverException]).until(condition)
 
     def text(self):
         return self.driver.find_element(By.TAG_NAME, "main").text
