@@ -208,7 +208,7 @@ struct DossierRoutes {
         case "incoming": return try await IncomingQueries.canSee(item, viewer: .init(caller: caller), on: connection, logger: logger)
         case "outgoing":
             return try await OutgoingQueries.canSee(
-                item, viewer: .init(id: caller.id, seesAll: caller.has(.head) || caller.has(.clerk)), on: connection, logger: logger)
+                item, viewer: .init(caller: caller), on: connection, logger: logger)
         case "file":
             guard let file = try await PersonalFileStore.rules(item, on: connection, logger: logger) else { return false }
             return PersonalFileRules.mayRead(file, person: caller.id, unit: caller.unit?.id)

@@ -54,7 +54,7 @@ struct OpinionRoutes {
                 }
                 if let outgoing = body.outgoingId,
                     try await OutgoingQueries.canSee(
-                        outgoing, viewer: .init(id: caller.id, seesAll: caller.has(.head) || caller.has(.clerk)), on: connection, logger: logger) != true
+                        outgoing, viewer: .init(caller: caller), on: connection, logger: logger) != true
                 {
                     throw ProblemDetails.invalid([.init(field: "outgoingId", message: "Không tìm thấy văn bản đi này.")])
                 }

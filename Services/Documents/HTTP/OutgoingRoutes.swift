@@ -380,7 +380,7 @@ struct OutgoingRoutes {
     // MARK: - Helpers
 
     func viewer(_ caller: Caller) -> OutgoingQueries.Viewer {
-        OutgoingQueries.Viewer(id: caller.id, seesAll: caller.has(.head) || caller.has(.clerk))
+        OutgoingQueries.Viewer(caller: caller)
     }
 
     func actor(_ caller: Caller) -> OutgoingActor { OutgoingActor(id: caller.id, roles: caller.roles) }

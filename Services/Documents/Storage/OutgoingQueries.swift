@@ -2,6 +2,7 @@ import Contracts
 import Foundation
 import Logging
 import PostgresNIO
+import ServiceKit
 import VietnameseText
 
 /// Reading outgoing documents the way people look for them: their boxes, one document, the register,
@@ -23,6 +24,14 @@ enum OutgoingQueries {
     struct Viewer: Sendable {
         var id: UUID
         var seesAll: Bool
+
+        init(id: UUID, seesAll: Bool) {
+            self.id = id
+            self.seesAll = seesAll
+        }
+
+        /// The head and the clerks see every outgoing document; anyone else those they wrote, hold or acted on.
+        init(caller: Caller) { self.init(id: caller.id, seesAll: caller.has(.head) || caller.has(.clerk)) }
     }
 
     struct Item: Codable, Sendable, Equatable {
