@@ -222,9 +222,7 @@ struct DossierRoutes {
         }
     }
 
-    static func person(_ caller: Caller) -> DossierRules.Person {
-        DossierRules.Person(id: caller.id, unit: caller.unit?.id, roles: caller.roles)
-    }
+    static func person(_ caller: Caller) -> OfficePerson { OfficePerson(caller: caller) }
 
     static func name(_ raw: String) throws -> String {
         let name = VietnameseText.clean(raw)

@@ -117,15 +117,13 @@ struct TaskRoutes {
         }
         let units = try await UnitStore.all(on: connection, logger: logger)
         let parents = Dictionary(units.compactMap { unit in unit.parentId.map { (unit.id, $0) } }) { first, _ in first }
-        let target = TaskRules.Person(id: assignee.id, unitId: assignee.unitId, roles: Set(assignee.roles))
+        let target = OfficePerson(id: assignee.id, unit: assignee.unitId, roles: Set(assignee.roles))
         guard TaskRules.mayAssign(by: person(caller), to: target, parents: parents) else {
             throw ProblemDetails.forbidden("Bạn chỉ giao việc cho người trong đơn vị mình phụ trách.")
         }
     }
 
-    static func person(_ caller: Caller) -> TaskRules.Person {
-        TaskRules.Person(id: caller.id, unitId: caller.unit?.id, roles: caller.roles)
-    }
+    static func person(_ caller: Caller) -> OfficePerson { OfficePerson(caller: caller) }
 
     static func tell(_ people: [UUID], title: String, body: String, task: UUID, on connection: PostgresConnection, logger: Logger) async throws {
         try await tell(people, title: title, body: body, link: "/cong-viec/\(task.uuidString.lowercased())", on: connection, logger: logger)

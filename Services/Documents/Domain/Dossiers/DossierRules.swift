@@ -19,11 +19,7 @@ enum DossierRules {
         var sharedUnits: Set<UUID> = []
     }
 
-    struct Person: Sendable {
-        var id: UUID
-        var unit: UUID?
-        var roles: Set<Role>
-    }
+    typealias Person = OfficePerson
 
     enum Access: Int, Comparable, Sendable {
         case none, read, file, manage

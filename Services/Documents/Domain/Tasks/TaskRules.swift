@@ -5,11 +5,7 @@ import Foundation
 /// Work is given down the organisation: anyone may note a task for themselves; a unit's leader gives
 /// tasks to the people of their unit and of the units below it; the head of the agency to anyone.
 enum TaskRules {
-    struct Person: Sendable {
-        var id: UUID
-        var unitId: UUID?
-        var roles: Set<Role>
-    }
+    typealias Person = OfficePerson
 
     static let maximumTitle = 500
     static let maximumComment = 2_000
@@ -17,7 +13,7 @@ enum TaskRules {
     /// Whether `assigner` may give a task to `assignee`; `parents` maps each unit to its parent.
     static func mayAssign(by assigner: Person, to assignee: Person, parents: [UUID: UUID]) -> Bool {
         if assigner.id == assignee.id || assigner.roles.contains(.head) { return true }
-        guard assigner.roles.contains(.unitLeader), let own = assigner.unitId, let their = assignee.unitId else { return false }
+        guard assigner.roles.contains(.unitLeader), let own = assigner.unit, let their = assignee.unit else { return false }
         return isWithin(their, own, parents: parents)
     }
 
